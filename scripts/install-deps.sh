@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian package that frontline's build, tests, demo and benchmarks need.
+# Idempotent: runs apt-get only when something is missing; uses sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake g++ make pkg-config
+  nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev
+  python3
+  fasttext
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

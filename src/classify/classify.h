@@ -1,0 +1,189 @@
+// classify: the specialist models — train, predict, save/load, calibrate, evaluate, report.
+//
+// A Model holds one shared featurizer (hashed word and character n-grams with TF-IDF
+// weights) and one or more Heads, one per field (category, priority, queue...). Each head
+// is a linear classifier over those features — a one-vs-rest L2-loss linear SVM trained by
+// dual coordinate descent (default), or a fastText-style embedding-bag softmax trained by
+// Hogwild SGD — whose scores become probabilities through a softmax with a temperature
+// fitted on held-out data (temperature scaling).
+//
+// Thread-safety: a loaded Model is immutable; Predict* may be called from many threads.
+// Model file format: see model_file.cc (magic, version, JSON header, aligned sections,
+// checksum).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+
+namespace fl::classify {
+
+// ---------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------
+
+enum class Algorithm { kSvm, kFastText };
+
+struct TrainOptions {
+  Algorithm algorithm = Algorithm::kSvm;
+  // Features.
+  int word_ngrams = 2;   // word n-grams up to this length
+  int char_min = 2;      // character n-grams inside tokens ("<tok>"), lengths char_min..char_max;
+  int char_max = 5;      //   char_max = 0 disables them
+  int min_count = 1;     // drop features seen in fewer training documents
+  float char_weight = 1.0f;  // weight of the char-n-gram block relative to the word block
+  // SVM (dual coordinate descent).
+  float svm_c = 0.5f;    // inverse regularisation
+  int svm_max_iter = 20; // passes over the data per class
+  // fastText-style.
+  int dim = 100;
+  int epochs = 25;
+  float lr = 0.5f;
+  // Shared.
+  bool class_balanced = false;  // weight examples by inverse class frequency
+  float holdout = 0.1f;         // share held out (stratified) to fit the temperature
+  bool refit = true;            // after calibrating, retrain on all data
+  bool quantize = true;         // store weights as int8 with per-feature scales
+  int threads = 0;              // 0: all cores
+  uint64_t seed = 1;            // with threads == 1, training is bit-for-bit reproducible
+};
+
+// One field's training data: label names and one label index per text.
+struct FieldData {
+  std::string name;                 // e.g. "category"
+  std::vector<std::string> labels;  // label names, index = class id
+  std::vector<int> y;               // one per text
+};
+
+// A trained, ready-to-use set of specialists. Movable, not copyable.
+class Model {
+ public:
+  // Trains one head per field on texts. Every FieldData::y must have texts.size() entries.
+  // Fails with InvalidArgument on empty data or a field with fewer than 2 labels.
+  static Result<Model> Train(const std::vector<std::string>& texts,
+                             const std::vector<FieldData>& fields, const TrainOptions& options);
+
+  // Loads a model file (mmap). A truncated, corrupted or foreign file is refused with
+  // DataLoss / InvalidArgument naming the file and what is wrong.
+  static Result<Model> Load(const std::string& path);
+  // Writes atomically (tmp + rename).
+  Status Save(const std::string& path) const;
+
+  Model();
+  ~Model();
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+
+  int num_fields() const;
+  const std::string& field_name(int field) const;
+  // Index of the field called name, or -1.
+  int FindField(std::string_view name) const;
+  const std::vector<std::string>& labels(int field) const;
+  float temperature(int field) const;
+
+  // Probabilities over labels(field) for one text (calibrated: temperature applied).
+  // With calibrated == false, the raw softmax (T = 1) — used to report ECE before/after.
+  std::vector<float> PredictProba(std::string_view text, int field = 0,
+                                  bool calibrated = true) const;
+  // Same for every field at once (features extracted once).
+  std::vector<std::vector<float>> PredictAllFields(std::string_view text) const;
+
+  // Model metadata as JSON text (header of the file): hyperparameters, data hash, created.
+  std::string MetadataJson() const;
+  // Size of the weights in bytes (as stored).
+  size_t WeightBytes() const;
+
+  struct Impl;
+
+ private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Top-k (label index, probability) pairs, highest first.
+std::vector<std::pair<int, float>> TopK(const std::vector<float>& probs, int k);
+
+// ---------------------------------------------------------------------------------------
+// Calibration
+// ---------------------------------------------------------------------------------------
+
+// Fits T > 0 minimising the negative log-likelihood of softmax(scores / T) on (scores, y),
+// by golden-section search over log T. scores[i] has one entry per class.
+float FitTemperature(const std::vector<std::vector<float>>& scores, const std::vector<int>& y);
+
+// Softmax of scores / temperature, in place.
+void SoftmaxInPlace(std::vector<float>* scores, float temperature = 1.0f);
+
+// ---------------------------------------------------------------------------------------
+// Metrics (metrics.cc)
+// ---------------------------------------------------------------------------------------
+
+// Expected calibration error with n_bins equal-width confidence bins:
+// sum_b (|b| / n) * |acc(b) - conf(b)|. confidence[i] is the top-1 probability,
+// correct[i] whether the top-1 label was right.
+double ExpectedCalibrationError(const std::vector<float>& confidence,
+                                const std::vector<bool>& correct, int n_bins = 15);
+
+// Largest share of items that can be auto-accepted (highest confidence first, threshold
+// between distinct confidence values) while the precision of the accepted ones is >=
+// target. 0 when not even the most confident group reaches it.
+double CoverageAtPrecision(const std::vector<float>& confidence, const std::vector<bool>& correct,
+                           double target);
+
+// Area under the risk–coverage curve (lower is better): mean over k = 1..n of the error
+// rate of the k most confident items.
+double Aurc(const std::vector<float>& confidence, const std::vector<bool>& correct);
+
+struct ClassStats {
+  std::string label;
+  int support = 0;     // gold count
+  int predicted = 0;   // predicted count
+  double precision = 0, recall = 0, f1 = 0;
+};
+
+struct ReliabilityBin {
+  double lo = 0, hi = 0;   // confidence range
+  double confidence = 0;   // mean confidence in bin
+  double accuracy = 0;     // accuracy in bin
+  int count = 0;
+};
+
+// Everything `frontline eval` reports for one field.
+struct EvalReport {
+  std::string field;
+  std::vector<std::string> labels;
+  int n = 0;
+  double accuracy = 0, macro_f1 = 0;
+  double ece = 0;               // calibrated
+  double ece_uncalibrated = 0;  // T = 1
+  double aurc = 0;
+  std::map<std::string, double> coverage_at_precision;  // "0.90", "0.95", "0.99"
+  std::vector<ClassStats> per_class;
+  std::vector<std::vector<int>> confusion;  // [gold][pred]
+  std::vector<ReliabilityBin> reliability, reliability_uncalibrated;  // 15 bins
+  // Risk–coverage curve, at most ~200 points: (coverage, risk) from most confident.
+  std::vector<std::pair<double, double>> risk_coverage;
+  double ms_per_item = 0;  // prediction latency, filled by the caller
+};
+
+// gold[i], pred[i] in [0, labels.size()); conf / conf_uncal are top-1 probabilities.
+EvalReport Evaluate(const std::string& field, const std::vector<std::string>& labels,
+                    const std::vector<int>& gold, const std::vector<int>& pred,
+                    const std::vector<float>& conf, const std::vector<float>& conf_uncal);
+
+// {"n":…,"accuracy":…,"macro_f1":…,"ece":…,"ece_uncalibrated":…,"aurc":…,
+//  "coverage_at_precision":{"0.90":…,"0.95":…,"0.99":…},"per_class":[…]}
+std::string EvalReportJson(const EvalReport& report, bool with_per_class = true);
+
+// One self-contained HTML page (inline CSS and SVG, no scripts from the network) with, per
+// field: summary numbers, reliability diagram before/after calibration, risk–coverage
+// curve with the 0.95-precision point marked, confusion-matrix heat map, per-class table.
+std::string RenderHtmlReport(const std::vector<EvalReport>& reports, const std::string& title,
+                             const std::string& model_metadata_json);
+
+}  // namespace fl::classify

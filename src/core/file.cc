@@ -1,0 +1,140 @@
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/core.h"
+
+namespace fl {
+
+static std::string ErrnoMessage(const std::string& what, const std::string& path) {
+  return path + ": " + what + ": " + std::strerror(errno);
+}
+
+Result<MappedFile> MappedFile::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFoundError(path + ": no such file");
+    return InvalidArgumentError(ErrnoMessage("cannot open", path));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return InvalidArgumentError(ErrnoMessage("cannot stat", path));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InvalidArgumentError(path + ": not a regular file");
+  }
+  MappedFile f;
+  f.path_ = path;
+  f.size_ = static_cast<size_t>(st.st_size);
+  if (f.size_ > 0) {
+    void* p = ::mmap(nullptr, f.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      return InvalidArgumentError(ErrnoMessage("cannot mmap", path));
+    }
+    f.data_ = static_cast<const uint8_t*>(p);
+  }
+  ::close(fd);
+  return f;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
+}
+
+MappedFile::MappedFile(MappedFile&& o) noexcept
+    : path_(std::move(o.path_)), data_(o.data_), size_(o.size_) {
+  o.data_ = nullptr;
+  o.size_ = 0;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
+  if (this != &o) {
+    if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
+    path_ = std::move(o.path_);
+    data_ = o.data_;
+    size_ = o.size_;
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
+  return *this;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  FL_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(path));
+  return std::string(f.view());
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return InvalidArgumentError(ErrnoMessage("cannot create", tmp));
+  size_t off = 0;
+  while (off < contents.size()) {
+    const ssize_t w = ::write(fd, contents.data() + off, contents.size() - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      const std::string msg = ErrnoMessage("write failed", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return UnavailableError(msg);
+    }
+    off += static_cast<size_t>(w);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return UnavailableError(ErrnoMessage("fsync/close failed", tmp));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return UnavailableError(ErrnoMessage("rename failed", path));
+  }
+  return OkStatus();
+}
+
+// 64-bit hash with xxHash64's primes and avalanche; fixed forever (model files store
+// hashed feature ids).
+uint64_t Hash64(std::string_view s, uint64_t seed) {
+  constexpr uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL,
+                     P3 = 1609587929392839161ULL, P4 = 9650029242287828579ULL,
+                     P5 = 2870177450012600261ULL;
+  auto rotl = [](uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  auto read64 = [](const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; };
+  auto read32 = [](const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; };
+  auto round = [&](uint64_t acc, uint64_t in) { return rotl(acc + in * P2, 31) * P1; };
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  uint64_t h;
+  if (s.size() >= 32) {
+    uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+    while (p + 32 <= end) {
+      v1 = round(v1, read64(p)); v2 = round(v2, read64(p + 8));
+      v3 = round(v3, read64(p + 16)); v4 = round(v4, read64(p + 24));
+      p += 32;
+    }
+    h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
+    for (uint64_t v : {v1, v2, v3, v4}) h = (h ^ round(0, v)) * P1 + P4;
+  } else {
+    h = seed + P5;
+  }
+  h += s.size();
+  while (p + 8 <= end) { h = rotl(h ^ round(0, read64(p)), 27) * P1 + P4; p += 8; }
+  if (p + 4 <= end) { h = rotl(h ^ (read32(p) * P1), 23) * P2 + P3; p += 4; }
+  while (p < end) { h = rotl(h ^ (static_cast<uint8_t>(*p) * P5), 11) * P1; ++p; }
+  h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32;
+  return h;
+}
+
+std::string HexHash64(std::string_view bytes) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Hash64(bytes)));
+  return buf;
+}
+
+}  // namespace fl
