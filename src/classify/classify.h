@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/core.h"
+#include "text/text.h"
 
 namespace fl::classify {
 
@@ -185,5 +186,26 @@ std::string EvalReportJson(const EvalReport& report, bool with_per_class = true)
 // curve with the 0.95-precision point marked, confusion-matrix heat map, per-class table.
 std::string RenderHtmlReport(const std::vector<EvalReport>& reports, const std::string& title,
                              const std::string& model_metadata_json);
+
+// ---------------------------------------------------------------------------------------
+// Jobs on files: what the CLI (and later the server) call (jobs.cc)
+// ---------------------------------------------------------------------------------------
+
+struct DataSpec {
+  std::string path;                // .csv / .tsv / .jsonl
+  text::ColumnMapping columns;     // --text a,b --label c,d
+  text::ReadOptions read;          // --skip-bad-rows
+};
+
+// Reads the data, maps label strings to ids per label column (labels sorted by name), and
+// trains one head per label column.
+Result<Model> TrainFromFile(const DataSpec& data, const TrainOptions& options,
+                            text::ReadStats* stats = nullptr);
+
+// Evaluates every label column of data against the head of the same name (a single label
+// column with a single-head model is matched whatever its name). Gold labels the model
+// does not know count as errors (they appear as extra labels in the report).
+Result<std::vector<EvalReport>> EvaluateFile(const Model& model, const DataSpec& data,
+                                             int threads = 0, text::ReadStats* stats = nullptr);
 
 }  // namespace fl::classify

@@ -1,0 +1,327 @@
+// Training and prediction of the specialist Model.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "classify/model_impl.h"
+
+namespace fl::classify {
+
+Model::Model() = default;
+Model::~Model() = default;
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+int Model::num_fields() const { return static_cast<int>(impl_->heads.size()); }
+const std::string& Model::field_name(int field) const { return impl_->heads.at(field).field; }
+const std::vector<std::string>& Model::labels(int field) const { return impl_->heads.at(field).labels; }
+float Model::temperature(int field) const { return impl_->heads.at(field).temperature; }
+std::string Model::MetadataJson() const {
+  nlohmann::json h = impl_->header;
+  h.erase("sections");
+  return h.dump(2);
+}
+size_t Model::WeightBytes() const { return impl_->image.size(); }
+
+int Model::FindField(std::string_view name) const {
+  for (size_t i = 0; i < impl_->heads.size(); ++i) {
+    if (impl_->heads[i].field == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+// Dot of a weight row (int8 with scale, or f32) into scores: scores += v * row.
+template <typename T>
+inline void Axpy(float v, const T* row, int n, float* scores) {
+  for (int c = 0; c < n; ++c) scores[c] += v * static_cast<float>(row[c]);
+}
+
+}  // namespace
+
+void Model::Impl::Scores(int h, const SparseVec& x, float* scores, float* hidden) const {
+  const HeadView& hv = heads[h];
+  const size_t nnz = x.idx.size();
+  if (hv.algorithm == Algorithm::kSvm) {
+    const int k = hv.n_classes;
+    std::copy(hv.bias, hv.bias + k, scores);
+    for (size_t p = 0; p < nnz; ++p) {
+      const size_t j = x.idx[p];
+      if (hv.w_i8 != nullptr) {
+        Axpy(x.val[p] * hv.w_scale[j], hv.w_i8 + j * k, k, scores);
+      } else {
+        Axpy(x.val[p], hv.w_f32 + j * k, k, scores);
+      }
+    }
+    return;
+  }
+  const int dim = hv.dim;
+  std::fill(hidden, hidden + dim, 0.f);
+  float total = 0;
+  for (size_t p = 0; p < nnz; ++p) {
+    const size_t j = x.idx[p];
+    if (hv.emb_i8 != nullptr) {
+      Axpy(x.val[p] * hv.emb_scale[j], hv.emb_i8 + j * dim, dim, hidden);
+    } else {
+      Axpy(x.val[p], hv.emb_f32 + j * dim, dim, hidden);
+    }
+    total += x.val[p];
+  }
+  const float inv = total > 0 ? 1.f / total : 0.f;
+  for (int c = 0; c < hv.n_classes; ++c) {
+    const float* o = hv.out + static_cast<size_t>(c) * dim;
+    float s = 0;
+    for (int d = 0; d < dim; ++d) s += o[d] * hidden[d];
+    scores[c] = s * inv;
+  }
+}
+
+std::vector<float> Model::PredictProba(std::string_view text, int field, bool calibrated) const {
+  SparseVec x;
+  std::vector<uint64_t> scratch;
+  impl_->features.Vectorize(text, &x, &scratch);
+  const HeadView& hv = impl_->heads.at(field);
+  std::vector<float> scores(hv.n_classes), hidden(hv.dim);
+  impl_->Scores(field, x, scores.data(), hidden.data());
+  SoftmaxInPlace(&scores, calibrated ? hv.temperature : 1.0f);
+  return scores;
+}
+
+std::vector<std::vector<float>> Model::PredictAllFields(std::string_view text) const {
+  SparseVec x;
+  std::vector<uint64_t> scratch;
+  impl_->features.Vectorize(text, &x, &scratch);
+  std::vector<std::vector<float>> out(impl_->heads.size());
+  std::vector<float> hidden;
+  for (size_t h = 0; h < impl_->heads.size(); ++h) {
+    const HeadView& hv = impl_->heads[h];
+    out[h].resize(hv.n_classes);
+    hidden.resize(hv.dim);
+    impl_->Scores(static_cast<int>(h), x, out[h].data(), hidden.data());
+    SoftmaxInPlace(&out[h], hv.temperature);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+// Stratified split on y: returns (train, holdout) index lists. Classes with fewer than 2
+// examples stay entirely in train.
+void StratifiedSplit(const std::vector<int>& y, int n_classes, float share, uint64_t seed,
+                     std::vector<uint32_t>* train, std::vector<uint32_t>* holdout) {
+  std::vector<std::vector<uint32_t>> by_class(n_classes);
+  for (size_t i = 0; i < y.size(); ++i) by_class[y[i]].push_back(static_cast<uint32_t>(i));
+  std::mt19937_64 rng(seed ^ 0x5eed);
+  for (auto& members : by_class) {
+    std::shuffle(members.begin(), members.end(), rng);
+    size_t n_hold = members.size() >= 2 ? static_cast<size_t>(std::lround(share * members.size())) : 0;
+    if (members.size() >= 2 && share > 0) n_hold = std::max<size_t>(n_hold, 1);
+    holdout->insert(holdout->end(), members.begin(), members.begin() + n_hold);
+    train->insert(train->end(), members.begin() + n_hold, members.end());
+  }
+  std::sort(train->begin(), train->end());
+  std::sort(holdout->begin(), holdout->end());
+}
+
+std::vector<float> BalancedWeights(const std::vector<int>& y, int n_classes) {
+  std::vector<double> count(n_classes, 0);
+  for (int c : y) count[c] += 1;
+  std::vector<float> w(y.size());
+  for (size_t i = 0; i < y.size(); ++i) {
+    w[i] = static_cast<float>(y.size() / (n_classes * count[y[i]]));
+  }
+  return w;
+}
+
+nlohmann::json OptionsJson(const TrainOptions& o) {
+  return {{"algorithm", o.algorithm == Algorithm::kSvm ? "svm" : "fasttext"},
+          {"word_ngrams", o.word_ngrams}, {"char_min", o.char_min}, {"char_max", o.char_max},
+          {"min_count", o.min_count}, {"char_weight", o.char_weight}, {"svm_c", o.svm_c},
+          {"svm_max_iter", o.svm_max_iter}, {"dim", o.dim}, {"epochs", o.epochs}, {"lr", o.lr},
+          {"class_balanced", o.class_balanced}, {"holdout", o.holdout}, {"refit", o.refit},
+          {"quantize", o.quantize}, {"seed", o.seed}};
+}
+
+// Everything training produces, before it becomes a file image.
+struct TrainedParts {
+  FeatureConfig fc;
+  std::vector<uint64_t> keys;
+  std::vector<float> idf;
+  std::vector<HeadWeights> heads;
+};
+
+Result<std::unique_ptr<Model::Impl>> MakeImpl(const TrainedParts& parts, const nlohmann::json& meta,
+                                              bool quantize) {
+  auto impl = std::make_unique<Model::Impl>();
+  impl->owned = BuildImage(meta, parts.fc, parts.keys, parts.idf, parts.heads, quantize);
+  impl->image = impl->owned;
+  impl->source = "<trained model>";
+  FL_RETURN_IF_ERROR(ParseImage(impl.get()));
+  return impl;
+}
+
+// Trains every head on the rows `rows` of texts/fields.
+TrainedParts TrainOnRows(const std::vector<std::string>& texts,
+                         const std::vector<FieldData>& fields, const std::vector<uint32_t>& rows,
+                         const TrainOptions& options) {
+  TrainedParts parts;
+  FeatureConfig& fc = parts.fc;
+  fc.word_ngrams = options.word_ngrams;
+  fc.char_min = options.char_min;
+  fc.char_max = options.char_max;
+  fc.char_weight = options.char_weight;
+  std::vector<std::string_view> views;
+  views.reserve(rows.size());
+  for (uint32_t r : rows) views.push_back(texts[r]);
+  std::vector<uint64_t>& keys = parts.keys;
+  std::vector<float>& idf = parts.idf;
+  BuildFeatureSpace(views, fc, options.min_count, options.threads, &keys, &idf);
+  FeatureSpace space;
+  space.Init(keys.data(), idf.data(), static_cast<uint32_t>(keys.size()), fc);
+
+  // Vectorise in parallel into per-thread matrices, then concatenate in order.
+  SparseMatrix x;
+  x.n_cols = static_cast<uint32_t>(keys.size());
+  {
+    ThreadPool pool(options.threads);
+    std::vector<SparseMatrix> parts(pool.size());
+    ProgressBar progress("featurize", views.size(), "texts");
+    pool.ParallelFor(views.size(), [&](int t, size_t begin, size_t end) {
+      SparseVec v;
+      std::vector<uint64_t> scratch;
+      for (size_t i = begin; i < end; ++i) {
+        space.Vectorize(views[i], &v, &scratch);
+        parts[t].Append(v);
+      }
+      progress.Add(end - begin);
+    });
+    for (const SparseMatrix& p : parts) {
+      const uint64_t base = x.idx.size();
+      x.idx.insert(x.idx.end(), p.idx.begin(), p.idx.end());
+      x.val.insert(x.val.end(), p.val.begin(), p.val.end());
+      for (size_t r = 1; r < p.row_ptr.size(); ++r) x.row_ptr.push_back(base + p.row_ptr[r]);
+    }
+  }
+
+  std::vector<HeadWeights>& heads = parts.heads;
+  heads.resize(fields.size());
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const int k = static_cast<int>(fields[f].labels.size());
+    std::vector<int> y;
+    y.reserve(rows.size());
+    for (uint32_t r : rows) y.push_back(fields[f].y[r]);
+    const std::vector<float> weights =
+        options.class_balanced ? BalancedWeights(y, k) : std::vector<float>{};
+    HeadWeights& hw = heads[f];
+    hw.field = fields[f].name;
+    hw.labels = fields[f].labels;
+    hw.algorithm = options.algorithm;
+    if (options.algorithm == Algorithm::kSvm) {
+      hw.linear = TrainSvm(x, y, k, weights, options);
+    } else {
+      hw.embedding = TrainFastText(x, y, k, weights, options);
+    }
+  }
+  return parts;
+}
+
+}  // namespace
+
+Result<Model> Model::Train(const std::vector<std::string>& texts,
+                           const std::vector<FieldData>& fields, const TrainOptions& options) {
+  if (texts.empty()) return InvalidArgumentError("no training texts");
+  if (fields.empty()) return InvalidArgumentError("no label field to train");
+  for (const FieldData& f : fields) {
+    if (f.y.size() != texts.size()) {
+      return InvalidArgumentError("field '" + f.name + "': " + std::to_string(f.y.size()) +
+                                  " labels for " + std::to_string(texts.size()) + " texts");
+    }
+    if (f.labels.size() < 2) {
+      return InvalidArgumentError("field '" + f.name + "' has " + std::to_string(f.labels.size()) +
+                                  " distinct label(s); a classifier needs at least 2");
+    }
+    for (int v : f.y) {
+      if (v < 0 || v >= static_cast<int>(f.labels.size())) {
+        return InvalidArgumentError("field '" + f.name + "': label index out of range");
+      }
+    }
+  }
+  const double t0 = NowSeconds();
+  std::string hash_input;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    hash_input += texts[i];
+    for (const FieldData& f : fields) hash_input += "\x1f" + f.labels[f.y[i]];
+    hash_input += '\x1e';
+  }
+  nlohmann::json meta = {{"created", UtcTimestamp()},
+                         {"frontline_version", "0.1.0"},
+                         {"training", {{"n_examples", texts.size()},
+                                       {"data_hash", HexHash64(hash_input)},
+                                       {"options", OptionsJson(options)}}}};
+
+  // 1. Train on the non-held-out part; 2. fit each head's temperature on the held-out part;
+  // 3. optionally retrain on everything, keeping the temperatures.
+  std::vector<uint32_t> train_rows, hold_rows;
+  if (options.holdout > 0) {
+    StratifiedSplit(fields[0].y, static_cast<int>(fields[0].labels.size()), options.holdout,
+                    options.seed, &train_rows, &hold_rows);
+  } else {
+    train_rows.resize(texts.size());
+    std::iota(train_rows.begin(), train_rows.end(), 0);
+  }
+  TrainedParts parts = TrainOnRows(texts, fields, train_rows, options);
+  if (hold_rows.empty()) {
+    meta["training"]["seconds"] = NowSeconds() - t0;
+    FL_ASSIGN_OR_RETURN(auto impl, MakeImpl(parts, meta, options.quantize));
+    return Model(std::move(impl));
+  }
+  {
+    // Temperatures are fitted on the model as it will be stored (quantised if asked).
+    FL_ASSIGN_OR_RETURN(auto impl, MakeImpl(parts, meta, options.quantize));
+    Model partial(std::move(impl));
+    for (size_t f = 0; f < fields.size(); ++f) {
+      std::vector<std::vector<float>> scores;
+      std::vector<int> y;
+      int correct = 0;
+      SparseVec x;
+      std::vector<uint64_t> scratch;
+      const HeadView& hv = partial.impl_->heads[f];
+      std::vector<float> hidden(hv.dim);
+      for (uint32_t r : hold_rows) {
+        partial.impl_->features.Vectorize(texts[r], &x, &scratch);
+        std::vector<float> s(hv.n_classes);
+        partial.impl_->Scores(static_cast<int>(f), x, s.data(), hidden.data());
+        correct += std::max_element(s.begin(), s.end()) - s.begin() == fields[f].y[r];
+        scores.push_back(std::move(s));
+        y.push_back(fields[f].y[r]);
+      }
+      const float t = FitTemperature(scores, y);
+      parts.heads[f].temperature = t;
+      parts.heads[f].info = {{"holdout_n", hold_rows.size()},
+                             {"holdout_accuracy", static_cast<double>(correct) / hold_rows.size()},
+                             {"temperature", t}};
+    }
+  }
+  if (options.refit) {
+    std::vector<uint32_t> all(texts.size());
+    std::iota(all.begin(), all.end(), 0);
+    TrainedParts full = TrainOnRows(texts, fields, all, options);
+    for (size_t f = 0; f < fields.size(); ++f) {
+      full.heads[f].temperature = parts.heads[f].temperature;
+      full.heads[f].info = parts.heads[f].info;
+    }
+    parts = std::move(full);
+  }
+  meta["training"]["seconds"] = NowSeconds() - t0;
+  FL_ASSIGN_OR_RETURN(auto impl, MakeImpl(parts, meta, options.quantize));
+  return Model(std::move(impl));
+}
+
+}  // namespace fl::classify
