@@ -265,6 +265,16 @@ def tail(path, n=15):
     return "\n".join("    | " + l for l in lines[-n:])
 
 
+def timing(train_s, pred_s, startup_s, n):
+    """Wall-clock numbers. startup_s = the same predict command on a 1-item file (model load +
+    process start); pred_items_per_s_excl_startup estimates steady-state throughput."""
+    t = {"train_s": train_s, "pred_s": pred_s, "pred_items_per_s": n / pred_s,
+         "pred_startup_s": startup_s, "pred_items_per_s_excl_startup": None}
+    if startup_s is not None and n > 1 and pred_s - startup_s > 1e-3:
+        t["pred_items_per_s_excl_startup"] = (n - 1) / (pred_s - startup_s)
+    return t
+
+
 class ToolError(Exception):
     pass
 
@@ -278,10 +288,13 @@ def bench_fasttext(ft_bin, cfg_args, threads, work, name, gold, back):
     rc, train_s = run_timed(cmd, logp)
     if rc != 0:
         raise ToolError("fasttext supervised failed (rc=%d); log %s:\n%s" % (rc, logp, tail(logp)))
+    load_after_train = os.getloadavg()[0]
     pred_path = os.path.join(work, name + ".pred")
     cmd = [ft_bin, "predict-prob", model + ".bin", os.path.join(work, "test_ft.txt"), "1"]
     log("  [%s] predicting %d items" % (name, len(gold)))
     rc, pred_s = run_timed(cmd, logp, stdout_path=pred_path)
+    one = [ft_bin, "predict-prob", model + ".bin", os.path.join(work, "one_ft.txt"), "1"]
+    rc1, startup_s = run_timed(one, logp, stdout_path=pred_path + ".one")
     if rc != 0:
         raise ToolError("fasttext predict-prob failed (rc=%d); log %s:\n%s" % (rc, logp, tail(logp)))
     pred, conf = [], []
@@ -305,9 +318,9 @@ def bench_fasttext(ft_bin, cfg_args, threads, work, name, gold, back):
         except OSError:
             pass
     m = compute_metrics(gold, pred, conf)
-    m.update({"train_s": train_s, "pred_s": pred_s, "pred_items_per_s": len(gold) / pred_s,
-              "model_bytes": size, "command": "fasttext supervised -thread %d %s"
-              % (threads, " ".join(cfg_args))})
+    m.update(timing(train_s, pred_s, startup_s if rc1 == 0 else None, len(gold)))
+    m.update({"model_bytes": size, "loadavg_1m_after_train": load_after_train,
+              "command": "fasttext supervised -thread %d %s" % (threads, " ".join(cfg_args))})
     return m
 
 
@@ -322,11 +335,14 @@ def bench_frontline(fl_bin, threads, extra, work, gold):
     rc, train_s = run_timed(cmd, logp)
     if rc != 0 or not os.path.exists(model):
         raise ToolError("frontline train failed (rc=%d); log %s:\n%s" % (rc, logp, tail(logp)))
+    load_after_train = os.getloadavg()[0]
     pred_path = os.path.join(work, "frontline.pred")
     cmd = [fl_bin, "predict", "--model", model, "--top-k", "1"]
     log("  [frontline] predicting %d items" % len(gold))
     rc, pred_s = run_timed(cmd, logp, stdin_path=os.path.join(work, "test_texts.txt"),
                            stdout_path=pred_path)
+    rc1, startup_s = run_timed(cmd, logp, stdin_path=os.path.join(work, "one.txt"),
+                               stdout_path=pred_path + ".one")
     if rc != 0:
         raise ToolError("frontline predict failed (rc=%d); log %s:\n%s" % (rc, logp, tail(logp)))
     pred, conf = [], []
@@ -346,8 +362,8 @@ def bench_frontline(fl_bin, threads, extra, work, gold):
     if len(pred) != len(gold):
         raise ToolError("frontline predict gave %d predictions for %d items" % (len(pred), len(gold)))
     m = compute_metrics(gold, pred, conf)
-    m.update({"train_s": train_s, "pred_s": pred_s, "pred_items_per_s": len(gold) / pred_s,
-              "model_bytes": os.path.getsize(model),
+    m.update(timing(train_s, pred_s, startup_s if rc1 == 0 else None, len(gold)))
+    m.update({"model_bytes": os.path.getsize(model), "loadavg_1m_after_train": load_after_train,
               "command": "frontline train --threads %d %s" % (threads, " ".join(extra))})
     # cross-check: frontline's own evaluation
     eval_out = os.path.join(work, "frontline.eval.json")
@@ -401,22 +417,30 @@ def ratios(res):
     ft = res["systems"].get(STRONG)
     if not fl or not ft or "error" in fl or "error" in ft:
         return None
-    return {"train_time_frontline_over_fasttext_strong": fl["train_s"] / ft["train_s"],
-            "pred_throughput_frontline_over_fasttext_strong":
-                fl["pred_items_per_s"] / ft["pred_items_per_s"],
-            "accuracy_delta_frontline_minus_fasttext_strong": fl["accuracy"] - ft["accuracy"]}
+    r = {"train_time_frontline_over_fasttext_strong": fl["train_s"] / ft["train_s"],
+         "pred_throughput_frontline_over_fasttext_strong":
+             fl["pred_items_per_s"] / ft["pred_items_per_s"],
+         "accuracy_delta_frontline_minus_fasttext_strong": fl["accuracy"] - ft["accuracy"]}
+    a, b = fl.get("pred_items_per_s_excl_startup"), ft.get("pred_items_per_s_excl_startup")
+    r["pred_throughput_excl_startup_frontline_over_fasttext_strong"] = a / b if a and b else None
+    return r
 
 
 def ratio_lines(r, res):
     fl = res["systems"]["frontline"]
     ft = res["systems"][STRONG]
-    return [
+    lines = [
         "  train time  frontline/fastText-strong = %.2fx  (%.2f s vs %.2f s)"
         % (r["train_time_frontline_over_fasttext_strong"], fl["train_s"], ft["train_s"]),
         "  prediction throughput frontline/fastText-strong = %.2fx  (%.0f vs %.0f items/s)"
         % (r["pred_throughput_frontline_over_fasttext_strong"], fl["pred_items_per_s"],
            ft["pred_items_per_s"]),
     ]
+    if r.get("pred_throughput_excl_startup_frontline_over_fasttext_strong"):
+        lines.append("  (excluding start-up/model load: %.2fx, %.0f vs %.0f items/s)"
+                     % (r["pred_throughput_excl_startup_frontline_over_fasttext_strong"],
+                        fl["pred_items_per_s_excl_startup"], ft["pred_items_per_s_excl_startup"]))
+    return lines
 
 
 def print_dataset(res, out):
@@ -432,6 +456,15 @@ def print_dataset(res, out):
         p(fmt_row(ds, sysname, m))
         if m and "error" in m:
             p("    error: " + m["error"].splitlines()[0])
+    ok = [(k, m) for k, m in res["systems"].items() if m and "error" not in m]
+    if ok:
+        p("  predict start-up (same command on 1 item: process start + model load): "
+          + ", ".join("%s %s" % (k, "%.2f s" % m["pred_startup_s"]
+                                 if m.get("pred_startup_s") is not None else "n/a") for k, m in ok))
+        p("  pred_items/s excluding start-up: "
+          + ", ".join("%s %s" % (k, "%.0f" % m["pred_items_per_s_excl_startup"]
+                                 if m.get("pred_items_per_s_excl_startup") else "n/a")
+                      for k, m in ok))
     fl = res["systems"].get("frontline")
     if fl and "error" not in fl:
         ev = fl.get("eval_json")
@@ -470,6 +503,11 @@ def print_summary(results, meta, out):
     for res in results:
         for sysname, m in res["systems"].items():
             p(fmt_row(res["name"], sysname, m))
+    loads = [m.get("loadavg_1m_after_train", 0) for res in results
+             for m in res["systems"].values() if m and "error" not in m]
+    if loads and max(loads) > (os.cpu_count() or 1):
+        p("  NOTE: the machine was busy (1-min load average up to %.1f on %d cores after"
+          " training): timings are noisy" % (max(loads), os.cpu_count() or 1))
     any_ratio = False
     for res in results:
         r = res.get("ratios")
@@ -596,6 +634,8 @@ def main():
         write_fasttext_train(os.path.join(work, "test.txt"), test, fwd)  # labelled copy
         write_texts(os.path.join(work, "test_texts.txt"), test)
         write_texts(os.path.join(work, "test_ft.txt"), test, for_fasttext=True)
+        write_texts(os.path.join(work, "one.txt"), test[:1])
+        write_texts(os.path.join(work, "one_ft.txt"), test[:1], for_fasttext=True)
         gold = [l for _, l in test]
         res = {"name": name, "n_train": len(train), "n_test": len(test),
                "n_labels_train": len({l for _, l in train}),

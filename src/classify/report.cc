@@ -57,16 +57,23 @@ h2 code, h3 code {
 }
 .card h3 { margin: 0; font-size: 15px; font-weight: 600; }
 .card .hint { margin: 2px 0 10px; color: var(--muted); font-size: 12.5px; }
-.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(145px, 1fr)); gap: 10px; }
-.stat { padding: 10px 12px; border-radius: 8px; background: #f8fafc; border: 1px solid #eef2f7; }
+.stats { display: flex; flex-wrap: wrap; gap: 10px; }
+.stat {
+  flex: 1 1 auto; min-width: 112px; padding: 10px 14px; border-radius: 8px;
+  background: #f8fafc; border: 1px solid #eef2f7;
+}
 .stat .k {
   font-size: 11.5px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em;
+  white-space: nowrap;
 }
-.stat .v { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
-.stat .v .from { color: var(--muted); font-weight: 500; font-size: 17px; }
-.stat .v .arrow { color: #94a3b8; font-weight: 400; margin: 0 4px; }
-.stat .v.good .to { color: var(--good); }
-.stat .v.bad .to { color: var(--bad); }
+.stat .v { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.stat .note { font-size: 12px; color: var(--muted); }
+.stat .from { color: var(--muted); font-weight: 500; font-size: 17px; }
+.stat .arrow { color: #94a3b8; font-weight: 400; margin: 0 4px; }
+.stat .good { color: var(--good); }
+.stat .bad { color: var(--bad); }
+.stat .cov { display: flex; gap: 16px; }
+.stat .cov small { display: block; font-size: 11px; font-weight: 500; color: var(--muted); line-height: 1.2; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 16px; }
 .charts .card { margin-top: 16px; }
 svg.chart { display: block; width: 100%; height: auto; margin: 0 auto; font-family: inherit; }
@@ -143,10 +150,13 @@ std::string GroupThousands(long v) {
 
 std::string Percent(double share) { return Printf("%.1f%%", 100 * share); }
 
+// One tile of the summary: a small caps key, a big value and an optional grey note.
 void AppendStat(std::string* o, std::string_view key, const std::string& value_html,
-                std::string_view value_class = "") {
-  *o += "<div class=\"stat\"><div class=\"k\">" + EscapeHtml(key) + "</div><div class=\"v " +
-        std::string(value_class) + "\">" + value_html + "</div></div>";
+                std::string_view note = "") {
+  *o += "<div class=\"stat\"><div class=\"k\">" +
+        EscapeHtml(key) + "</div><div class=\"v\">" + value_html + "</div>";
+  if (!note.empty()) *o += "<div class=\"note\">" + EscapeHtml(note) + "</div>";
+  *o += "</div>";
 }
 
 double CoverageOr0(const EvalReport& r, const std::string& key) {
@@ -155,22 +165,29 @@ double CoverageOr0(const EvalReport& r, const std::string& key) {
 }
 
 void AppendSummary(std::string* o, const EvalReport& r) {
-  *o += "<div class=\"card\"><h3>Summary</h3><p class=\"hint\">Held-out evaluation of the "
-        "calibrated model. Coverage is the share of items that can be auto-accepted (highest "
-        "confidence first) at the stated precision.</p><div class=\"stats\">";
-  AppendStat(o, "Items", GroupThousands(r.n));
-  AppendStat(o, "Accuracy", Percent(r.accuracy));
-  AppendStat(o, "Macro-F1", Printf("%.3f", r.macro_f1));
-  AppendStat(o, "ECE before \u2192 after",
+  *o += "<div class=\"card\"><h3>Summary</h3><p class=\"hint\">Held-out evaluation. "
+        "Coverage is the share of items that can be auto-accepted, most confident first, while "
+        "the accepted ones keep the stated precision.</p><div class=\"stats\">";
+  AppendStat(o, "Items", GroupThousands(r.n),
+             GroupThousands(static_cast<long>(r.labels.size())) + " labels");
+  AppendStat(o, "Accuracy", Percent(r.accuracy), "top-1");
+  AppendStat(o, "Macro-F1", Printf("%.3f", r.macro_f1), "class average");
+  AppendStat(o, "ECE",
              "<span class=\"from\">" + Percent(r.ece_uncalibrated) +
-                 "</span><span class=\"arrow\">\u2192</span><span class=\"to\">" +
-                 Percent(r.ece) + "</span>",
-             r.ece <= r.ece_uncalibrated ? "good" : "bad");
-  AppendStat(o, "AURC", Printf("%.4f", r.aurc));
+                 "</span><span class=\"arrow\">\u2192</span><span class=\"to " +
+                 (r.ece <= r.ece_uncalibrated ? "good" : "bad") + "\">" + Percent(r.ece) +
+                 "</span>",
+             "before \u2192 after calibration");
+  AppendStat(o, "AURC", Printf("%.4f", r.aurc), "lower is better");
+  std::string coverage = "<span class=\"cov\">";
   for (const char* key : {"0.90", "0.95", "0.99"}) {
-    AppendStat(o, std::string("Coverage @ P\u2265") + key, Percent(CoverageOr0(r, key)));
+    coverage += std::string("<span><small>") + key + "</small>" + Percent(CoverageOr0(r, key)) +
+                "</span>";
   }
-  AppendStat(o, "Latency", r.ms_per_item > 0 ? Printf("%.3g ms", r.ms_per_item) : "\u2014");
+  coverage += "</span>";
+  AppendStat(o, "Coverage at precision", coverage, "share auto-accepted");
+  AppendStat(o, "Latency", r.ms_per_item > 0 ? Printf("%.3g ms", r.ms_per_item) : "\u2014",
+             "per item");
   *o += "</div></div>";
 }
 
@@ -249,10 +266,11 @@ void AppendField(std::string* o, const EvalReport& r, size_t index) {
 // Pretty-printed when the metadata parses as JSON; shown as given otherwise.
 std::string PrettyMetadata(const std::string& metadata_json) {
   if (metadata_json.empty()) return "(none)";
-  const nlohmann::json parsed = nlohmann::json::parse(metadata_json, nullptr,
-                                                      /*allow_exceptions=*/false);
+  // ordered_json keeps the keys in the order the model file wrote them.
+  const auto parsed = nlohmann::ordered_json::parse(metadata_json, nullptr,
+                                                    /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return metadata_json;
-  return parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return parsed.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace

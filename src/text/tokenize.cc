@@ -22,6 +22,8 @@
 // Tokens made of '_' only are dropped. Tokens are lower-cased (see ToLower) and ’ inside a
 // token is written as '.
 
+#include <algorithm>
+
 #include "text/internal.h"
 #include "text/text.h"
 
@@ -107,20 +109,23 @@ struct Char {
   int len;       // bytes
 };
 
-inline Char Classify(const uchar* p, const uchar* end) {
-  const uchar c = *p;
-  if (c < 0x80) {
-    const uint8_t bits = kClass.c[c];
-    if (bits & kWordBit) return {Kind::kWord, bits, 1};
-    if (bits & kConnectorBit) return {Kind::kConnector, bits, 1};
-    return {Kind::kSeparator, 0, 1};
-  }
+// Non-ASCII part of Classify, out of line to keep the ASCII loops small.
+Char ClassifyNonAscii(const uchar* p, const uchar* end) {
   uint32_t cp;
   const int len = DecodeUtf8(p, end, &cp);
   if (len == 0) return {Kind::kWord, kWordBit | kAlnumBit, 1};  // invalid byte: kept as is
   if (cp == kRightQuote) return {Kind::kConnector, kConnectorBit, len};
   if (IsSeparatorCodePoint(cp)) return {Kind::kSeparator, 0, len};
   return {Kind::kWord, kWordBit | kAlnumBit, len};
+}
+
+inline Char Classify(const uchar* p, const uchar* end) {
+  const uchar c = *p;
+  if (c >= 0x80) return ClassifyNonAscii(p, end);
+  const uint8_t bits = kClass.c[c];
+  if (bits & kWordBit) return {Kind::kWord, bits, 1};
+  if (bits & kConnectorBit) return {Kind::kConnector, bits, 1};
+  return {Kind::kSeparator, 0, 1};
 }
 
 inline bool IsWordAt(const uchar* p, const uchar* end) {
@@ -156,15 +161,49 @@ inline bool DigitsOnlyAt(const uchar* p, const uchar* end) {
   return q > p && !IsWordAt(q, end);
 }
 
+// True when [p, end) holds only ASCII digits and ':' ("12", "12:30").
+inline bool OnlyDigitsAndColons(const uchar* p, const uchar* end) {
+  for (; p < end; ++p) {
+    if (*p != ':' && (*p >= 0x80 || (kClass.c[*p] & kDigitBit) == 0)) return false;
+  }
+  return true;
+}
+
+// True unless the token [p, end), which starts with a word character, is only '_' (and
+// connectors): "__init__" is a token, "____" is not.
+inline bool HasAlnum(const uchar* p, const uchar* end) {
+  if (*p != '_') return true;  // any other word character is a letter, digit or non-ASCII
+  for (; p < end; ++p) {
+    if (*p >= 0x80 || (kClass.c[*p] & kAlnumBit)) return true;
+  }
+  return false;
+}
+
+// Appends the token [start, end) lower-cased. ASCII tokens (the common case) skip the
+// general UTF-8 path.
+void EmitToken(const uchar* start, const uchar* end, bool ascii, std::vector<std::string>* tokens) {
+  const size_t len = static_cast<size_t>(end - start);
+  if (ascii) {
+    std::string& t = tokens->emplace_back(reinterpret_cast<const char*>(start), len);
+    for (char& c : t) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  } else {
+    internal::AppendLower(std::string_view(reinterpret_cast<const char*>(start), len),
+                          /*fold_apostrophe=*/true, &tokens->emplace_back());
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> tokens;
+  tokens.reserve(std::min<size_t>(text.size() / 8 + 1, 4096));
   const auto* const begin = reinterpret_cast<const uchar*>(text.data());
   const auto* const end = begin + text.size();
   const uchar* p = begin;
   while (p < end) {
     // Find where the next token starts.
+    while (p < end && *p < 0x80 && (kClass.c[*p] & (kWordBit | kConnectorBit)) == 0) ++p;
+    if (p >= end) break;
     const Char first = Classify(p, end);
     int lead = 0;
     if (first.kind != Kind::kWord) {
@@ -178,19 +217,19 @@ std::vector<std::string> Tokenize(std::string_view text) {
     // Extend it over word runs and joining connectors.
     const uchar* const start = p;
     const uchar* q = p + lead;
-    bool has_alnum = false;               // not only '_'
-    bool has_dot = false;                 // hostname, IPv4, version
-    bool digits_and_colons = lead == 0;   // "12", "12:30" (port/time context)
-    size_t word_chars = 0;                // for the drive-letter rule
-    bool first_is_alpha = false;
+    bool ascii = true;
+    bool has_dot = false;  // hostname, IPv4, version
     for (;;) {
       while (q < end) {
-        const Char ch = Classify(q, end);
-        if (ch.kind != Kind::kWord) break;
-        has_alnum |= (ch.bits & kAlnumBit) != 0;
-        if ((ch.bits & kDigitBit) == 0) digits_and_colons = false;
-        if (word_chars++ == 0) first_is_alpha = (ch.bits & kAlphaBit) != 0;
-        q += ch.len;
+        if (*q < 0x80) {
+          if ((kClass.c[*q] & kWordBit) == 0) break;
+          ++q;
+        } else {
+          const Char ch = ClassifyNonAscii(q, end);
+          if (ch.kind != Kind::kWord) break;
+          ascii = false;
+          q += ch.len;
+        }
       }
       if (q >= end) break;
       const Char ch = Classify(q, end);
@@ -198,14 +237,13 @@ std::vector<std::string> Tokenize(std::string_view text) {
       const uchar c = *q;
       if (c == ':') {
         // Drive letter: "C:\Users", "C:/Windows".
-        if (lead == 0 && word_chars == 1 && first_is_alpha && q + 1 < end &&
-            (q[1] == '\\' || q[1] == '/') && IsWordAt(q + 2, end)) {
+        if (q == start + 1 && *start < 0x80 && (kClass.c[*start] & kAlphaBit) &&
+            q + 1 < end && (q[1] == '\\' || q[1] == '/') && IsWordAt(q + 2, end)) {
           q += 2;
-          digits_and_colons = false;
           continue;
         }
         // Port or time: "10.2.3.4:8080", "host.local:443", "12:30:05".
-        if ((has_dot || digits_and_colons) && DigitsOnlyAt(q + 1, end)) {
+        if ((has_dot || OnlyDigitsAndColons(start, q)) && DigitsOnlyAt(q + 1, end)) {
           q += 1;
           continue;
         }
@@ -213,16 +251,11 @@ std::vector<std::string> Tokenize(std::string_view text) {
       }
       if (!IsWordAt(q + ch.len, end)) break;  // trailing or doubled punctuation
       if (c == '.') has_dot = true;
-      digits_and_colons = false;
+      if (ch.len > 1) ascii = false;  // ’
       q += ch.len;
     }
 
-    if (has_alnum) {
-      tokens.emplace_back();
-      internal::AppendLower(
-          std::string_view(reinterpret_cast<const char*>(start), static_cast<size_t>(q - start)),
-          /*fold_apostrophe=*/true, &tokens.back());
-    }
+    if (HasAlnum(start + lead, q)) EmitToken(start, q, ascii, &tokens);
     p = q;
   }
   return tokens;

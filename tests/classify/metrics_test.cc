@@ -197,7 +197,9 @@ TEST(EvalReportJson, HasTheDocumentedKeys) {
 TEST(EvalReportJson, InvalidUtf8LabelDoesNotThrow) {
   const EvalReport r = Evaluate("f", {"ok", "bad\xff"}, {0, 1}, {0, 1}, {0.9f, 0.8f}, {0.9f, 0.8f});
   const std::string text = EvalReportJson(r);
-  EXPECT_NO_THROW((void)nlohmann::json::parse(text));
+  nlohmann::json j;
+  EXPECT_NO_THROW(j = nlohmann::json::parse(text));
+  EXPECT_EQ(j["per_class"][0]["label"], "ok");
 }
 
 TEST(RenderHtmlReport, SelfContainedWithChartsAndEscapedLabels) {

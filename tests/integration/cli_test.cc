@@ -1,0 +1,119 @@
+// End-to-end: the real frontline binary on the generated sample data.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out;  // stdout (stderr is folded in when fold_stderr)
+};
+
+Run Sh(const std::string& cmd, bool fold_stderr = false) {
+  Run r;
+  const std::string full = cmd + (fold_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* p = popen(full.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class CliTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(testing::TempDir() + "/fl_cli_test");
+    Sh("rm -rf " + *dir_ + " && mkdir -p " + *dir_);
+    const Run gen = Sh("/usr/bin/python3 " FL_SOURCE_DIR "/scripts/gen_sample.py --out " + *dir_ +
+                       "/sample --n 3000 --seed 7 --split 0.2", true);
+    ASSERT_EQ(gen.code, 0) << gen.out;
+    const Run train = Sh(Bin() + " train --data " + *dir_ + "/sample/train.csv --text subject,body "
+                         "--label category,priority,queue --model " + *dir_ + "/m.flm --threads 2", true);
+    ASSERT_EQ(train.code, 0) << train.out;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string Bin() { return FL_BINARY; }
+  static std::string Dir() { return *dir_; }
+  static std::string* dir_;
+};
+std::string* CliTest::dir_ = nullptr;
+
+TEST_F(CliTest, EvalJsonBeatsFloor) {
+  const Run r = Sh(Bin() + " eval --model " + Dir() + "/m.flm --data " + Dir() +
+                   "/sample/test.csv --text subject,body --label category --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"n", "accuracy", "macro_f1", "ece", "coverage_at_precision"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["n"].get<int>(), 600);
+  // The largest of 15 categories is well under 20%: a broken model cannot pass this.
+  EXPECT_GT(j["accuracy"].get<double>(), 0.75);
+  EXPECT_GT(j["coverage_at_precision"]["0.95"].get<double>(), 0.3);
+  EXPECT_LT(j["ece"].get<double>(), 0.1);
+}
+
+TEST_F(CliTest, PredictWritesJsonLines) {
+  const Run r = Sh("printf 'VPN keeps dropping since this morning\\nprinter on floor 3 is jammed\\n' | " +
+                   Bin() + " predict --model " + Dir() + "/m.flm --field category --top-k 3");
+  ASSERT_EQ(r.code, 0);
+  std::istringstream lines(r.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    ASSERT_TRUE(j["label"].is_string());
+    ASSERT_EQ(j["top"].size(), 3u);
+    EXPECT_EQ(j["top"][0][0], j["label"]);
+    EXPECT_GE(j["confidence"].get<double>(), j["top"][1][1].get<double>());
+    ++n;
+  }
+  EXPECT_EQ(n, 2);
+}
+
+TEST_F(CliTest, HtmlReportIsSelfContained) {
+  const std::string report = Dir() + "/report.html";
+  const Run r = Sh(Bin() + " eval --model " + Dir() + "/m.flm --data " + Dir() +
+                   "/sample/test.csv --text subject,body --label category,priority --report " + report);
+  ASSERT_EQ(r.code, 0);
+  std::ifstream in(report);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string html = ss.str();
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
+}
+
+TEST_F(CliTest, BadCsvNamesFileRowAndColumn) {
+  const std::string bad = Dir() + "/bad.csv";
+  std::ofstream(bad) << "subject,category\n\"ok\",vpn\n\"ragged\",vpn,extra\n";
+  Run r = Sh(Bin() + " train --data " + bad + " --text subject --label category --model " + Dir() +
+             "/bad.flm", true);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("bad.csv:3"), std::string::npos) << r.out;
+  r = Sh(Bin() + " train --data " + bad + " --text body --label category --model " + Dir() +
+         "/bad.flm", true);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("body"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, CorruptModelIsRefused) {
+  const std::string path = Dir() + "/corrupt.flm";
+  Sh("head -c 5000 " + Dir() + "/m.flm > " + path);
+  const Run r = Sh(Bin() + " eval --model " + path + " --data " + Dir() +
+                   "/sample/test.csv --text subject,body --label category", true);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("corrupt.flm"), std::string::npos) << r.out;
+}
+
+}  // namespace
