@@ -116,9 +116,10 @@ SLOTS = {
     "colleague": person_slot("name"), "manager": person_slot("name"), "newhire": person_slot("name"),
     "cemail": lambda rng, ctx: email_of(ctx["colleague"], rng),
     "nemail": lambda rng, ctx: email_of(ctx["newhire"], rng),
-    "user2": lambda rng, ctx: login_of(ctx["colleague"]), "agent": ch(["Tom", "Priya", "Service Desk", "Jana", "Marco"]),
+    "user2": lambda rng, ctx: login_of(ctx["colleague"]),
+    "agent": ch(["Tom", "Priya", "Service Desk", "Jana", "Marco"]),
     "extemail": lambda rng, ctx: rng.choice(["billing", "security", "no-reply", "hr-payroll"]) + "@" +
-    rng.choice(["secure-example.org", "example.org", "m365-example.com"]),
+    rng.choice(["secure.example.org", "example.org", "m365.example.com"]),
     "phone": lambda rng, ctx: phone(rng), "emp": lambda rng, ctx: f"EMP-{rng.randrange(100000, 999999)}",
     "card": ch(["4111 1111 1111 1111", "5555 5555 5555 4444", "4012888888881881", "3782 822463 10005"]),
     "iban": ch(["DE89 3704 0044 0532 0130 00", "GB82 WEST 1234 5698 7654 32", "FR14 2004 1010 0505 0001 3M02 606"]),
@@ -154,15 +155,17 @@ SLOTS = {
     "size": ch(["50", "100", "200", "500"]), "size2": ch(["250", "500", "1000"]),
     "vol": lambda rng, ctx: f"vol{rng.randrange(1, 30):02d}",
     "mailbox": lambda rng, ctx: rng.choice(["invoices", "support", "hr-team", "sales-emea", "info"]) + "@example.com",
-    "dl": lambda rng, ctx: "dl-" + rng.choice(["all-berlin", "finance", "managers", "sales-emea", "it-news"]) + "@example.com",
+    "dl": lambda rng, ctx: "dl-" + rng.choice(["all-berlin", "finance", "managers", "sales-emea", "it-news"])
+    + "@example.com",
     "extdomain": ch(["example.org", "client.example.org", "partner.example.com"]),
-    "printq": lambda rng, ctx: f"PRN-{rng.choice(['BER', 'LON', 'NYC', 'MUC'])}-{rng.randrange(1, 12):02d}-{rng.choice(['A', 'B', 'COLOR'])}",
+    "printq": lambda rng, ctx: "-".join(["PRN", rng.choice(["BER", "LON", "NYC", "MUC"]),
+                                         f"{rng.randrange(1, 12):02d}", rng.choice(["A", "B", "COLOR"])]),
     "jira": ch(["FIN", "OPS", "DATA", "WEB", "MOBILE", "INFRA"]),
     "awsacct": lambda rng, ctx: str(rng.randrange(10**11, 10**12)),
     "svc": ch(["backup", "reporting", "sqlagent", "etl", "jenkins", "sftp"]),
     "host": hostname, "ip": lambda rng, ctx: ipv4(rng),
-    "extip": lambda rng, ctx: f"{rng.choice(['185', '45', '103', '198.51'])}.{rng.randrange(0, 255)}.{rng.randrange(0, 255)}"
-    + ("" if rng.random() < 0.5 else f".{rng.randrange(1, 255)}"),
+    # outside addresses come from the documentation ranges (RFC 5737)
+    "extip": lambda rng, ctx: f"{rng.choice(['203.0.113', '198.51.100', '192.0.2'])}.{rng.randrange(1, 255)}",
     "ipdash": lambda rng, ctx: f"10-{rng.randrange(0, 60)}-{rng.randrange(0, 255)}-{rng.randrange(2, 254)}",
     "port": ch(["443", "8443", "22", "3389", "1433", "5432", "9100", "8080"]),
     "switch": lambda rng, ctx: f"sw-{rng.choice(['ber', 'lon', 'nyc'])}-fl{rng.randrange(1, 12)}-{rng.randrange(1, 4)}",
@@ -171,12 +174,16 @@ SLOTS = {
     "bank": ch(T.BANKS), "malware": ch(T.MALWARE), "country": ch(T.COUNTRIES),
     "badurl": lambda rng, ctx: f"http://login-{rng.choice(['m365', 'docusign', 'sso'])}.example.org/verify",
     "cloud": ch(T.CLOUDS), "metric": ch(T.METRICS), "region": ch(T.REGIONS),
-    "cluster": lambda rng, ctx: f"{rng.choice(['prod', 'staging', 'shared'])}-{rng.choice(['eks', 'aks', 'gke'])}-{rng.randrange(1, 4)}",
-    "alarm": lambda rng, ctx: f"{rng.choice(['prod', 'stg'])}-{rng.choice(['api', 'web', 'orders', 'billing'])}-{rng.choice(['cpu-high', '5xx', 'latency', 'disk'])}",
-    "azres": lambda rng, ctx: f"vm-{rng.choice(['app', 'sql', 'web'])}-{rng.choice(['weu', 'neu'])}-{rng.randrange(1, 20):02d}",
+    "cluster": lambda rng, ctx: "-".join([rng.choice(["prod", "staging", "shared"]),
+                                          rng.choice(["eks", "aks", "gke"]), str(rng.randrange(1, 4))]),
+    "alarm": lambda rng, ctx: "-".join([rng.choice(["prod", "stg"]), rng.choice(["api", "web", "orders", "billing"]),
+                                        rng.choice(["cpu-high", "5xx", "latency", "disk"])]),
+    "azres": lambda rng, ctx: "-".join(["vm", rng.choice(["app", "sql", "web"]), rng.choice(["weu", "neu"]),
+                                        f"{rng.randrange(1, 20):02d}"]),
     "ns": ch(["payments", "checkout", "auth", "search", "default", "data-ingest"]),
     "instance": lambda rng, ctx: "i-0" + "".join(rng.choice("0123456789abcdef") for _ in range(16)),
-    "bucket": lambda rng, ctx: f"corp-{rng.choice(['backups', 'exports', 'logs', 'data-lake'])}-{rng.choice(['prod', 'eu', 'archive'])}",
+    "bucket": lambda rng, ctx: "-".join(["corp", rng.choice(["backups", "exports", "logs", "data-lake"]),
+                                         rng.choice(["prod", "eu", "archive"])]),
     "url": lambda rng, ctx: f"https://{rng.choice(['portal', 'api', 'shop', 'intranet'])}.example.com",
     "lambda": ch(["order-processor", "invoice-pdf", "thumbnailer", "etl-loader"]),
     "asg": lambda rng, ctx: f"asg-{rng.choice(['web', 'api', 'workers'])}-prod",
@@ -261,10 +268,10 @@ def pick_impact_urgency(rng, cat):
 def rule_priority(cat, impact, urgency, vip):
     table = {("org", "high"): 1, ("org", "medium"): 2, ("org", "low"): 2,
              ("team", "high"): 2, ("team", "medium"): 3, ("team", "low"): 3,
-             ("individual", "high"): 3, ("individual", "medium"): 3, ("individual", "low"): 4}
+             ("individual", "high"): 2, ("individual", "medium"): 3, ("individual", "low"): 4}
     p = table[(impact, urgency)]
     if cat in ("security_incident", "cloud_alert"):
-        p = min(p, 3) - (1 if urgency == "high" else 0)
+        p = min(p, 3) - (1 if urgency == "high" and impact != "individual" else 0)
     if vip:
         p -= 1
     return max(1, min(4, p))
@@ -415,6 +422,10 @@ def make_ticket(rng, flags):
         flags["ambiguous"] += 1
     else:
         cat = weighted(rng, cats, [T.CATEGORY_WEIGHTS[c] for c in cats])
+        if r > 1 - T.CONTEXT_FREE_SHARE:
+            flags["context_free"] += 1
+            ambiguous = (rng.choice(T.VAGUE_SUBJECTS + ["RE: {ticket_ref}", "Follow-up {ticket_ref}"]),
+                         rng.choice(T.CONTEXT_FREE), rng.choice(T.C[cat]["bodies"])[2])
     spec = T.C[cat]
     requester = Person(rng)
     ctx = Ctx(rng, cat)
@@ -443,8 +454,12 @@ def make_ticket(rng, flags):
     if rng.random() < P_TYPO:
         flags["typos"] += 1
         subject, body = add_typos(subject, rng), add_typos(body, rng)
+    queue = choose_queue(rng, cat)
+    if cat != "out_of_scope" and rng.random() < T.MISTRIAGE_SHARE:
+        flags["mistriaged"] += 1
+        cat = rng.choice(T.NEIGHBOURS[cat])
     return {"subject": subject, "body": body, "category": cat, "priority": PRIORITIES[prio - 1],
-            "queue": choose_queue(rng, cat), "requester": requester.name, "created": created_at(rng),
+            "queue": queue, "requester": requester.name, "created": created_at(rng),
             "resolution": fill(res_t, ctx)}
 
 
@@ -474,7 +489,15 @@ def readme(rows, flags, args):
     if args.format != "both":
         cmd += f" --format {args.format}"
     noise = "\n".join(f"- {k.replace('_', ' ')}: {flags[k]} tickets ({100.0 * flags[k] / n:.1f}%)"
-                      for k in ["ambiguous", "priority_noise", "typos", "terse", "rambling", "forwarded", "reply_thread"])
+                      for k in ["ambiguous", "context_free", "mistriaged", "priority_noise", "typos", "terse",
+                                "rambling", "forwarded", "reply_thread"])
+    files = []
+    if args.format in ("csv", "both"):
+        files.append("- `tickets.csv`: RFC 4180 CSV (UTF-8, header row, quoted fields, embedded newlines).")
+    if args.format in ("jsonl", "both"):
+        files.append("- `tickets.jsonl`: " + ("the same records, " if args.format == "both" else "the records, ")
+                     + "one JSON object per line (UTF-8).")
+    files = "\n".join(files)
     return f"""# Synthetic help-desk tickets (sample)
 
 {n} invented IT help-desk tickets made by `scripts/gen_sample.py`, for training and
@@ -488,8 +511,7 @@ The same seed and count give byte-identical files.
 
 ## Files
 
-- `tickets.csv`: RFC 4180 CSV (UTF-8, header row, quoted fields, embedded newlines).
-- `tickets.jsonl`: the same records, one JSON object per line.
+{files}
 
 ## Columns
 
@@ -507,17 +529,27 @@ The same seed and count give byte-identical files.
 
 ## How labels were made
 
-- **category**: the template family the ticket was drawn from. Class sizes are imbalanced on
-  purpose. About {T.AMBIGUOUS_SHARE:.0%} of tickets are written to fit two categories (e.g. VPN +
-  account lockout, printer + network); their label is one of the two at random.
-  `out_of_scope` ({T.OUT_OF_SCOPE_SHARE:.0%}) covers lunch orders, spam, thank-you replies and
-  personal questions; these are always P4 and `service_desk`.
-- **priority**: a rule over the impact (single user / team / whole organisation) and urgency
-  (no rush / normal / urgent) that the text states, one level higher for VIP requesters, and
-  at most P3 for security incidents and cloud alerts; then {P_PRIORITY_NOISE:.0%} of tickets
-  are moved one level up or down at random (label noise, as in real triage).
-- **queue**: a fixed primary group per category, with a few percent reassigned to a
-  plausible other group.
+- **category**: the template family the ticket was drawn from; class sizes are imbalanced on
+  purpose (largest about 3x smallest). About {T.AMBIGUOUS_SHARE:.0%} of tickets are written to fit two
+  categories (e.g. VPN + account lockout, printer + network) and carry one of the two at
+  random; about {T.CONTEXT_FREE_SHARE:.0%} are follow-ups that do not say what they are about ("still
+  waiting for an update"); about {T.MISTRIAGE_SHARE:.0%} carry a neighbouring category, as human triage
+  sometimes does. `out_of_scope` ({T.OUT_OF_SCOPE_SHARE:.0%}) covers lunch orders, spam, thank-you
+  replies and personal questions; these are always P4 and `service_desk`.
+- **priority**: a rule over the impact and urgency that the text states (a ticket that states
+  neither is read as one user, normal urgency):
+
+  | impact \\ urgency | no rush | normal | urgent |
+  | --- | --- | --- | --- |
+  | one user | P4 | P3 | P2 |
+  | team / department | P3 | P3 | P2 |
+  | whole organisation / production | P2 | P2 | P1 |
+
+  then one level higher for VIP requesters (CEO, CFO...); security incidents and cloud alerts
+  are never below P3 and one level higher when urgent beyond a single user. Finally
+  {P_PRIORITY_NOISE:.0%} of tickets are moved one level up or down at random (label noise).
+- **queue**: a fixed primary assignment group per category, with a few percent reassigned to a
+  plausible other group. It follows what the ticket is about, not a mis-triaged category.
 
 ## Noise and personal data
 
@@ -544,7 +576,8 @@ def main(argv=None):
     ap.add_argument("--out", default="data/sample", help="output folder (created if missing)")
     ap.add_argument("--n", type=int, default=4000, help="number of tickets (default 4000)")
     ap.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    ap.add_argument("--format", choices=["csv", "jsonl", "both"], default="both")
+    ap.add_argument("--format", choices=["csv", "jsonl", "both"], default="both",
+                    help="which ticket files to write (default both); README.md is always written")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("--n must be positive")

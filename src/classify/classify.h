@@ -2,10 +2,10 @@
 //
 // A Model holds one shared featurizer (hashed word and character n-grams with TF-IDF
 // weights) and one or more Heads, one per field (category, priority, queue...). Each head
-// is a linear classifier over those features — a one-vs-rest L2-loss linear SVM trained by
-// dual coordinate descent (default), or a fastText-style embedding-bag softmax trained by
-// Hogwild SGD — whose scores become probabilities through a softmax with a temperature
-// fitted on held-out data (temperature scaling).
+// is a one-vs-rest L2-loss linear SVM trained by dual coordinate descent, a fastText-style
+// embedding-bag softmax trained by Hogwild SGD, or (the default) an ensemble of both whose
+// calibrated log-probabilities are averaged. Scores become probabilities through a softmax
+// with a temperature fitted on held-out data (temperature scaling).
 //
 // Thread-safety: a loaded Model is immutable; Predict* may be called from many threads.
 // Model file format: see model_file.cc (magic, version, JSON header, aligned sections,
@@ -28,10 +28,14 @@ namespace fl::classify {
 // Training
 // ---------------------------------------------------------------------------------------
 
-enum class Algorithm { kSvm, kFastText };
+enum class Algorithm { kSvm, kFastText, kEnsemble };
+
+// "svm", "fasttext", "ensemble"; ParseAlgorithm returns false on an unknown name.
+const char* AlgorithmName(Algorithm a);
+bool ParseAlgorithm(std::string_view name, Algorithm* out);
 
 struct TrainOptions {
-  Algorithm algorithm = Algorithm::kSvm;
+  Algorithm algorithm = Algorithm::kEnsemble;
   // Features.
   int word_ngrams = 2;   // word n-grams up to this length
   int char_min = 2;      // character n-grams inside tokens ("<tok>"), lengths char_min..char_max;
@@ -42,9 +46,9 @@ struct TrainOptions {
   float svm_c = 0.5f;    // inverse regularisation
   int svm_max_iter = 20; // passes over the data per class
   // fastText-style.
-  int dim = 100;
-  int epochs = 25;
-  float lr = 0.5f;
+  int dim = 50;
+  int epochs = 10;
+  float lr = 1.0f;
   // Shared.
   bool class_balanced = false;  // weight examples by inverse class frequency
   float holdout = 0.1f;         // share held out (stratified) to fit the temperature

@@ -1,5 +1,6 @@
 // Training and prediction of the specialist Model.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -42,26 +43,24 @@ inline void Axpy(float v, const T* row, int n, float* scores) {
 
 }  // namespace
 
-void Model::Impl::Scores(int h, const SparseVec& x, float* scores, float* hidden) const {
-  const HeadView& hv = heads[h];
-  const size_t nnz = x.idx.size();
-  if (hv.algorithm == Algorithm::kSvm) {
-    const int k = hv.n_classes;
-    std::copy(hv.bias, hv.bias + k, scores);
-    for (size_t p = 0; p < nnz; ++p) {
-      const size_t j = x.idx[p];
-      if (hv.w_i8 != nullptr) {
-        Axpy(x.val[p] * hv.w_scale[j], hv.w_i8 + j * k, k, scores);
-      } else {
-        Axpy(x.val[p], hv.w_f32 + j * k, k, scores);
-      }
+void LinearPartScores(const HeadView& hv, const SparseVec& x, float* scores) {
+  const int k = hv.n_classes;
+  std::copy(hv.bias, hv.bias + k, scores);
+  for (size_t p = 0; p < x.idx.size(); ++p) {
+    const size_t j = x.idx[p];
+    if (hv.w_i8 != nullptr) {
+      Axpy(x.val[p] * hv.w_scale[j], hv.w_i8 + j * k, k, scores);
+    } else {
+      Axpy(x.val[p], hv.w_f32 + j * k, k, scores);
     }
-    return;
   }
+}
+
+void EmbeddingPartScores(const HeadView& hv, const SparseVec& x, float* scores, float* hidden) {
   const int dim = hv.dim;
   std::fill(hidden, hidden + dim, 0.f);
   float total = 0;
-  for (size_t p = 0; p < nnz; ++p) {
+  for (size_t p = 0; p < x.idx.size(); ++p) {
     const size_t j = x.idx[p];
     if (hv.emb_i8 != nullptr) {
       Axpy(x.val[p] * hv.emb_scale[j], hv.emb_i8 + j * dim, dim, hidden);
@@ -79,28 +78,61 @@ void Model::Impl::Scores(int h, const SparseVec& x, float* scores, float* hidden
   }
 }
 
+void CombineParts(const float* a, float ta, const float* b, float tb, int n, float* out) {
+  auto log_z = [n](const float* s, float t) {
+    float mx = s[0];
+    for (int c = 1; c < n; ++c) mx = std::max(mx, s[c]);
+    double z = 0;
+    for (int c = 0; c < n; ++c) z += std::exp((s[c] - mx) / t);
+    return static_cast<float>(mx / t + std::log(z));
+  };
+  const float za = log_z(a, ta), zb = log_z(b, tb);
+  for (int c = 0; c < n; ++c) out[c] = 0.5f * ((a[c] / ta - za) + (b[c] / tb - zb));
+}
+
+void Model::Impl::Scores(int h, const SparseVec& x, float* scores, float* scratch,
+                         bool calibrated) const {
+  const HeadView& hv = heads[h];
+  switch (hv.algorithm) {
+    case Algorithm::kSvm:
+      LinearPartScores(hv, x, scores);
+      return;
+    case Algorithm::kFastText:
+      EmbeddingPartScores(hv, x, scores, scratch);
+      return;
+    case Algorithm::kEnsemble: {
+      float* emb_scores = scratch + hv.dim;
+      LinearPartScores(hv, x, scores);
+      EmbeddingPartScores(hv, x, emb_scores, scratch);
+      CombineParts(scores, calibrated ? hv.part_temperature[0] : 1.f, emb_scores,
+                   calibrated ? hv.part_temperature[1] : 1.f, hv.n_classes, scores);
+      return;
+    }
+  }
+}
+
 std::vector<float> Model::PredictProba(std::string_view text, int field, bool calibrated) const {
   SparseVec x;
-  std::vector<uint64_t> scratch;
-  impl_->features.Vectorize(text, &x, &scratch);
+  std::vector<uint64_t> hashes;
+  impl_->features.Vectorize(text, &x, &hashes);
   const HeadView& hv = impl_->heads.at(field);
-  std::vector<float> scores(hv.n_classes), hidden(hv.dim);
-  impl_->Scores(field, x, scores.data(), hidden.data());
+  std::vector<float> scores(hv.n_classes), scratch(impl_->ScratchSize(field));
+  impl_->Scores(field, x, scores.data(), scratch.data(), calibrated);
   SoftmaxInPlace(&scores, calibrated ? hv.temperature : 1.0f);
   return scores;
 }
 
 std::vector<std::vector<float>> Model::PredictAllFields(std::string_view text) const {
   SparseVec x;
-  std::vector<uint64_t> scratch;
-  impl_->features.Vectorize(text, &x, &scratch);
+  std::vector<uint64_t> hashes;
+  impl_->features.Vectorize(text, &x, &hashes);
   std::vector<std::vector<float>> out(impl_->heads.size());
-  std::vector<float> hidden;
+  std::vector<float> scratch;
   for (size_t h = 0; h < impl_->heads.size(); ++h) {
     const HeadView& hv = impl_->heads[h];
     out[h].resize(hv.n_classes);
-    hidden.resize(hv.dim);
-    impl_->Scores(static_cast<int>(h), x, out[h].data(), hidden.data());
+    scratch.resize(impl_->ScratchSize(static_cast<int>(h)));
+    impl_->Scores(static_cast<int>(h), x, out[h].data(), scratch.data());
     SoftmaxInPlace(&out[h], hv.temperature);
   }
   return out;
@@ -141,7 +173,7 @@ std::vector<float> BalancedWeights(const std::vector<int>& y, int n_classes) {
 }
 
 nlohmann::json OptionsJson(const TrainOptions& o) {
-  return {{"algorithm", o.algorithm == Algorithm::kSvm ? "svm" : "fasttext"},
+  return {{"algorithm", AlgorithmName(o.algorithm)},
           {"word_ngrams", o.word_ngrams}, {"char_min", o.char_min}, {"char_max", o.char_max},
           {"min_count", o.min_count}, {"char_weight", o.char_weight}, {"svm_c", o.svm_c},
           {"svm_max_iter", o.svm_max_iter}, {"dim", o.dim}, {"epochs", o.epochs}, {"lr", o.lr},
@@ -223,16 +255,80 @@ TrainedParts TrainOnRows(const std::vector<std::string>& texts,
     hw.field = fields[f].name;
     hw.labels = fields[f].labels;
     hw.algorithm = options.algorithm;
-    if (options.algorithm == Algorithm::kSvm) {
+    if (options.algorithm != Algorithm::kFastText) {
       hw.linear = TrainSvm(x, y, k, weights, options);
-    } else {
+    }
+    if (options.algorithm != Algorithm::kSvm) {
       hw.embedding = TrainFastText(x, y, k, weights, options);
     }
   }
   return parts;
 }
 
+// Fits head h's temperatures on the held-out rows: for an ensemble, each part's first
+// (so the parts are averaged as calibrated log-probabilities), then the final one.
+// Returns {svm part, fasttext part, final}; records holdout accuracy in *info.
+std::array<float, 3> CalibrateHead(const Model::Impl& impl, int h, const std::vector<std::string>& texts,
+                           const std::vector<int>& gold, const std::vector<uint32_t>& rows,
+                           nlohmann::json* info) {
+  std::array<float, 3> t{1.f, 1.f, 1.f};
+  const HeadView& hv = impl.heads[h];
+  const int k = hv.n_classes;
+  std::vector<std::vector<float>> lin, emb, final_scores;
+  std::vector<int> y;
+  SparseVec x;
+  std::vector<uint64_t> scratch;
+  std::vector<float> hidden(hv.dim);
+  for (uint32_t r : rows) {
+    impl.features.Vectorize(texts[r], &x, &scratch);
+    std::vector<float> a(k), b(k);
+    if (hv.algorithm != Algorithm::kFastText) LinearPartScores(hv, x, a.data());
+    if (hv.algorithm != Algorithm::kSvm) EmbeddingPartScores(hv, x, b.data(), hidden.data());
+    lin.push_back(std::move(a));
+    emb.push_back(std::move(b));
+    y.push_back(gold[r]);
+  }
+  t[0] = hv.algorithm != Algorithm::kFastText ? FitTemperature(lin, y) : 1.f;
+  t[1] = hv.algorithm != Algorithm::kSvm ? FitTemperature(emb, y) : 1.f;
+  int correct = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::vector<float> s(k);
+    if (hv.algorithm == Algorithm::kSvm) s = lin[i];
+    else if (hv.algorithm == Algorithm::kFastText) s = emb[i];
+    else CombineParts(lin[i].data(), t[0], emb[i].data(), t[1], k, s.data());
+    correct += std::max_element(s.begin(), s.end()) - s.begin() == y[i];
+    final_scores.push_back(std::move(s));
+  }
+  t[2] = hv.algorithm == Algorithm::kEnsemble ? FitTemperature(final_scores, y)
+         : hv.algorithm == Algorithm::kSvm    ? t[0]
+                                              : t[1];
+  *info = {{"holdout_n", rows.size()},
+           {"holdout_accuracy", static_cast<double>(correct) / rows.size()},
+           {"temperature", t[2]},
+           {"part_temperatures", {t[0], t[1]}}};
+  return t;
+}
+
 }  // namespace
+
+const char* AlgorithmName(Algorithm a) {
+  switch (a) {
+    case Algorithm::kSvm: return "svm";
+    case Algorithm::kFastText: return "fasttext";
+    case Algorithm::kEnsemble: return "ensemble";
+  }
+  return "?";
+}
+
+bool ParseAlgorithm(std::string_view name, Algorithm* out) {
+  for (Algorithm a : {Algorithm::kSvm, Algorithm::kFastText, Algorithm::kEnsemble}) {
+    if (name == AlgorithmName(a)) {
+      *out = a;
+      return true;
+    }
+  }
+  return false;
+}
 
 Result<Model> Model::Train(const std::vector<std::string>& texts,
                            const std::vector<FieldData>& fields, const TrainOptions& options) {
@@ -287,26 +383,11 @@ Result<Model> Model::Train(const std::vector<std::string>& texts,
     FL_ASSIGN_OR_RETURN(auto impl, MakeImpl(parts, meta, options.quantize));
     Model partial(std::move(impl));
     for (size_t f = 0; f < fields.size(); ++f) {
-      std::vector<std::vector<float>> scores;
-      std::vector<int> y;
-      int correct = 0;
-      SparseVec x;
-      std::vector<uint64_t> scratch;
-      const HeadView& hv = partial.impl_->heads[f];
-      std::vector<float> hidden(hv.dim);
-      for (uint32_t r : hold_rows) {
-        partial.impl_->features.Vectorize(texts[r], &x, &scratch);
-        std::vector<float> s(hv.n_classes);
-        partial.impl_->Scores(static_cast<int>(f), x, s.data(), hidden.data());
-        correct += std::max_element(s.begin(), s.end()) - s.begin() == fields[f].y[r];
-        scores.push_back(std::move(s));
-        y.push_back(fields[f].y[r]);
-      }
-      const float t = FitTemperature(scores, y);
-      parts.heads[f].temperature = t;
-      parts.heads[f].info = {{"holdout_n", hold_rows.size()},
-                             {"holdout_accuracy", static_cast<double>(correct) / hold_rows.size()},
-                             {"temperature", t}};
+      const std::array<float, 3> t = CalibrateHead(*partial.impl_, static_cast<int>(f), texts, fields[f].y,
+                                     hold_rows, &parts.heads[f].info);
+      parts.heads[f].part_temperature[0] = t[0];
+      parts.heads[f].part_temperature[1] = t[1];
+      parts.heads[f].temperature = t[2];
     }
   }
   if (options.refit) {
@@ -315,6 +396,8 @@ Result<Model> Model::Train(const std::vector<std::string>& texts,
     TrainedParts full = TrainOnRows(texts, fields, all, options);
     for (size_t f = 0; f < fields.size(); ++f) {
       full.heads[f].temperature = parts.heads[f].temperature;
+      full.heads[f].part_temperature[0] = parts.heads[f].part_temperature[0];
+      full.heads[f].part_temperature[1] = parts.heads[f].part_temperature[1];
       full.heads[f].info = parts.heads[f].info;
     }
     parts = std::move(full);

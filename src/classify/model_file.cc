@@ -90,8 +90,6 @@ void AddMatrix(ImageWriter* w, const std::string& name, const std::vector<float>
   w->Add(name + "_scale", "f32", {rows}, scale.data(), scale.size() * 4);
 }
 
-std::string AlgorithmName(Algorithm a) { return a == Algorithm::kSvm ? "svm" : "fasttext"; }
-
 }  // namespace
 
 std::string BuildImage(const nlohmann::json& meta, const FeatureConfig& config,
@@ -116,13 +114,15 @@ std::string BuildImage(const nlohmann::json& meta, const FeatureConfig& config,
                          {"labels", hw.labels},
                          {"algorithm", AlgorithmName(hw.algorithm)},
                          {"temperature", hw.temperature},
+                         {"part_temperatures", {hw.part_temperature[0], hw.part_temperature[1]}},
                          {"quantized", quantize},
                          {"info", hw.info}};
     const size_t k = hw.labels.size();
-    if (hw.algorithm == Algorithm::kSvm) {
+    if (hw.algorithm != Algorithm::kFastText) {
       AddMatrix(&w, p + "w", hw.linear.w, n_feat, k, quantize);
       w.Add(p + "bias", "f32", {k}, hw.linear.bias.data(), k * 4);
-    } else {
+    }
+    if (hw.algorithm != Algorithm::kSvm) {
       const size_t dim = hw.embedding.dim;
       jh["dim"] = dim;
       AddMatrix(&w, p + "emb", hw.embedding.emb, n_feat, dim, quantize);
@@ -261,21 +261,29 @@ Status ParseImageUnchecked(Model::Impl* impl) {
       }
       return OkStatus();
     };
-    if (algo == "svm") {
-      v.algorithm = Algorithm::kSvm;
+    if (!ParseAlgorithm(algo, &v.algorithm)) {
+      return DataLossError(src + ": head '" + v.field + "': unknown algorithm '" + algo + "'");
+    }
+    if (jh.contains("part_temperatures")) {
+      const auto pt = jh.at("part_temperatures").get<std::vector<float>>();
+      if (pt.size() != 2 || !(pt[0] > 0) || !(pt[1] > 0)) {
+        return DataLossError(src + ": head '" + v.field + "': bad part temperatures");
+      }
+      v.part_temperature[0] = pt[0];
+      v.part_temperature[1] = pt[1];
+    }
+    if (v.algorithm != Algorithm::kFastText) {
       FL_RETURN_IF_ERROR(matrix("w", k, &v.w_f32, &v.w_i8, &v.w_scale));
       FL_ASSIGN_OR_RETURN(SectionRef b, GetSection(sections, src, p + "bias", {"f32"}, {k}));
       v.bias = reinterpret_cast<const float*>(b.data);
-    } else if (algo == "fasttext") {
-      v.algorithm = Algorithm::kFastText;
+    }
+    if (v.algorithm != Algorithm::kSvm) {
       v.dim = jh.at("dim").get<int>();
       if (v.dim <= 0 || v.dim > 4096) return DataLossError(src + ": bad embedding dim");
       const uint64_t dim = v.dim;
       FL_RETURN_IF_ERROR(matrix("emb", dim, &v.emb_f32, &v.emb_i8, &v.emb_scale));
       FL_ASSIGN_OR_RETURN(SectionRef o, GetSection(sections, src, p + "out", {"f32"}, {k, dim}));
       v.out = reinterpret_cast<const float*>(o.data);
-    } else {
-      return DataLossError(src + ": head '" + v.field + "': unknown algorithm '" + algo + "'");
     }
     impl->heads.push_back(std::move(v));
   }

@@ -24,7 +24,8 @@ struct HeadView {
   std::string field;
   std::vector<std::string> labels;
   Algorithm algorithm = Algorithm::kSvm;
-  float temperature = 1.0f;
+  float temperature = 1.0f;       // applied to the head's final scores
+  float part_temperature[2] = {1.0f, 1.0f};  // ensemble: svm part, fasttext part
   int n_classes = 0;
   int dim = 0;
   const float* w_f32 = nullptr;    // (n_features, n_classes)
@@ -47,8 +48,11 @@ struct Model::Impl {
   FeatureSpace features;
   std::vector<HeadView> heads;
 
-  // Raw scores (no softmax) of x for head h; hidden is scratch (dim floats).
-  void Scores(int h, const SparseVec& x, float* scores, float* hidden) const;
+  // Scores of x for head h, before the final temperature and softmax. For an ensemble these
+  // are the mean of the two parts' log-softmax, each at its part temperature (or at 1 when
+  // !calibrated). scratch must hold ScratchSize(h) floats.
+  void Scores(int h, const SparseVec& x, float* scores, float* scratch, bool calibrated = true) const;
+  size_t ScratchSize(int h) const { return heads[h].dim + heads[h].n_classes; }
 };
 
 // What one trained head contributes to an image.
@@ -57,10 +61,17 @@ struct HeadWeights {
   std::vector<std::string> labels;
   Algorithm algorithm = Algorithm::kSvm;
   float temperature = 1.0f;
+  float part_temperature[2] = {1.0f, 1.0f};
   LinearWeights linear;       // svm
   EmbeddingWeights embedding; // fasttext
   nlohmann::json info;        // holdout metrics etc., stored in the header
 };
+
+// The two kinds of part a head has, scoring x into scores (n_classes floats).
+void LinearPartScores(const HeadView& h, const SparseVec& x, float* scores);
+void EmbeddingPartScores(const HeadView& h, const SparseVec& x, float* scores, float* hidden);
+// out = 0.5 * (log_softmax(a / ta) + log_softmax(b / tb)).
+void CombineParts(const float* a, float ta, const float* b, float tb, int n, float* out);
 
 // Serialises a model into a file image.
 std::string BuildImage(const nlohmann::json& meta, const FeatureConfig& config,

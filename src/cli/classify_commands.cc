@@ -49,12 +49,13 @@ void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>
     auto data = std::make_shared<DataFlags>();
     auto opt = std::make_shared<classify::TrainOptions>();
     auto model = std::make_shared<std::string>("model.flm");
-    auto algo = std::make_shared<std::string>("svm");
+    auto algo = std::make_shared<std::string>("ensemble");
     auto no_quantize = std::make_shared<bool>(false);
     data->Add(sub, true);
     sub->add_option("--model", *model, "Output model file")->capture_default_str();
-    sub->add_option("--algorithm", *algo, "svm (TF-IDF linear SVM) or fasttext (embedding bag)")
-        ->check(CLI::IsMember({"svm", "fasttext"}))->capture_default_str();
+    sub->add_option("--algorithm", *algo,
+                    "ensemble (SVM + embedding bag), svm (TF-IDF linear SVM) or fasttext (embedding bag)")
+        ->check(CLI::IsMember({"ensemble", "svm", "fasttext"}))->capture_default_str();
     sub->add_option("--word-ngrams", opt->word_ngrams, "Max word n-gram length")->capture_default_str();
     sub->add_option("--minn", opt->char_min, "Min char n-gram length")->capture_default_str();
     sub->add_option("--maxn", opt->char_max, "Max char n-gram length (0: none)")->capture_default_str();
@@ -73,7 +74,7 @@ void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>
     sub->add_option("--threads", opt->threads, "Threads (0: all cores)")->capture_default_str();
     sub->add_option("--seed", opt->seed, "Random seed (with --threads 1: reproducible)")->capture_default_str();
     commands->emplace_back(sub, [=] {
-      opt->algorithm = *algo == "svm" ? classify::Algorithm::kSvm : classify::Algorithm::kFastText;
+      classify::ParseAlgorithm(*algo, &opt->algorithm);
       opt->quantize = !*no_quantize;
       text::ReadStats stats;
       const double t0 = NowSeconds();

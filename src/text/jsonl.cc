@@ -50,7 +50,9 @@ bool FindValueAtOffset(std::string_view line, size_t offset, std::string* key,
         ++i;
       } else if (c == '"') {
         in_string = false;
-        if (depth == 1 && expect_key) current_key.assign(line.substr(string_start, i - string_start));
+        if (depth == 1 && expect_key) {
+          current_key.assign(line.substr(string_start, i - string_start));
+        }
       }
       continue;
     }
@@ -105,7 +107,9 @@ std::string ParseObject(std::string_view line, Json* object) {
   } catch (const std::exception& e) {
     return std::string("invalid JSON: ") + e.what();
   }
-  if (!object->is_object()) return std::string("expected a JSON object, found ") + object->type_name();
+  if (!object->is_object()) {
+    return std::string("expected a JSON object, found ") + object->type_name();
+  }
   return "";
 }
 
@@ -131,9 +135,10 @@ Status ReadJsonlTable(const std::string& path, std::string_view data, BadRows* b
     if (!IsValidUtf8(line, &bad)) {
       std::string key;
       size_t in_value = 0;
-      std::string reason = FindValueAtOffset(line, bad, &key, &in_value)
-                               ? "column '" + key + "': invalid UTF-8 at byte " + std::to_string(in_value)
-                               : "invalid UTF-8 at byte " + std::to_string(bad) + " of the line";
+      const std::string reason =
+          FindValueAtOffset(line, bad, &key, &in_value)
+              ? "column '" + key + "': invalid UTF-8 at byte " + std::to_string(in_value)
+              : "invalid UTF-8 at byte " + std::to_string(bad) + " of the line";
       FL_RETURN_IF_ERROR(bad_rows->Report(at + reason));
       continue;
     }

@@ -193,8 +193,8 @@ std::vector<std::string> SplitList(std::string_view csv) {
   size_t start = 0;
   for (;;) {
     const size_t comma = csv.find(',', start);
-    const std::string_view item =
-        internal::TrimSpace(csv.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    const size_t count = comma == std::string_view::npos ? std::string_view::npos : comma - start;
+    const std::string_view item = internal::TrimSpace(csv.substr(start, count));
     if (!item.empty()) items.emplace_back(item);
     if (comma == std::string_view::npos) break;
     start = comma + 1;

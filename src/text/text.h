@@ -1,7 +1,7 @@
 // text: everything between raw bytes and the classifier's features.
 //
 //   IsValidUtf8 / Utf8Error     UTF-8 validation with the offset of the first bad byte
-//   NormalizeForTokens          lower-casing (ASCII + Latin-1/Greek/Cyrillic basics) for tokenising
+//   ToLower                     lower-casing (ASCII + Latin-1/Greek/Cyrillic basics) for tokenising
 //   Tokenize                    ticket-aware tokens: keeps 0x80070005, ERR_CONNECTION_RESET,
 //                               10.2.3.4, C:\Users\x, a.b@c.com, host.corp.local as one unit
 //   CsvReader                   RFC 4180 records (quotes, embedded commas/quotes/newlines,

@@ -105,27 +105,26 @@ enum class Kind : uint8_t { kSeparator, kWord, kConnector };
 
 struct Char {
   Kind kind;
-  uint8_t bits;  // kClass bits for ASCII; kWordBit | kAlnumBit for non-ASCII word chars
-  int len;       // bytes
+  int len;  // bytes
 };
 
 // Non-ASCII part of Classify, out of line to keep the ASCII loops small.
 Char ClassifyNonAscii(const uchar* p, const uchar* end) {
   uint32_t cp;
   const int len = DecodeUtf8(p, end, &cp);
-  if (len == 0) return {Kind::kWord, kWordBit | kAlnumBit, 1};  // invalid byte: kept as is
-  if (cp == kRightQuote) return {Kind::kConnector, kConnectorBit, len};
-  if (IsSeparatorCodePoint(cp)) return {Kind::kSeparator, 0, len};
-  return {Kind::kWord, kWordBit | kAlnumBit, len};
+  if (len == 0) return {Kind::kWord, 1};  // invalid byte: kept as is
+  if (cp == kRightQuote) return {Kind::kConnector, len};
+  if (IsSeparatorCodePoint(cp)) return {Kind::kSeparator, len};
+  return {Kind::kWord, len};
 }
 
 inline Char Classify(const uchar* p, const uchar* end) {
   const uchar c = *p;
   if (c >= 0x80) return ClassifyNonAscii(p, end);
   const uint8_t bits = kClass.c[c];
-  if (bits & kWordBit) return {Kind::kWord, bits, 1};
-  if (bits & kConnectorBit) return {Kind::kConnector, bits, 1};
-  return {Kind::kSeparator, 0, 1};
+  if (bits & kWordBit) return {Kind::kWord, 1};
+  if (bits & kConnectorBit) return {Kind::kConnector, 1};
+  return {Kind::kSeparator, 1};
 }
 
 inline bool IsWordAt(const uchar* p, const uchar* end) {

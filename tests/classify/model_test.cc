@@ -109,10 +109,9 @@ TEST_P(ModelTest, SaveLoadRoundTrip) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, ModelTest,
-                         testing::Values(Algorithm::kSvm, Algorithm::kFastText),
-                         [](const auto& info) {
-                           return info.param == Algorithm::kSvm ? "Svm" : "FastText";
-                         });
+                         testing::Values(Algorithm::kSvm, Algorithm::kFastText,
+                                         Algorithm::kEnsemble),
+                         [](const auto& info) { return std::string(AlgorithmName(info.param)); });
 
 TEST(ModelFileTest, RefusesCorruptTruncatedAndForeignFiles) {
   const Corpus train = MakeCorpus(200, 5);
