@@ -3,10 +3,13 @@
 
     /usr/bin/python3 scripts/gen_sample.py --out data/sample --n 4000 --seed 42
 
-Writes tickets.csv (RFC 4180, header row), tickets.jsonl and README.md into --out.
+Writes tickets.csv (RFC 4180, header row) and/or tickets.jsonl (--format), and README.md
+(columns, how labels were made, label counts) into --out.
 Columns: id, subject, body, category, priority, queue, requester, created, resolution.
+Template text and word lists live in sample_templates.py next to this file.
 All personal data is fake (example.com/example.org addresses, fictional phone ranges,
-published test card/IBAN numbers). The same --seed and --n always give the same files.
+documentation IP ranges for outside hosts, published test card/IBAN numbers).
+The same --seed and --n give byte-identical files (for a given version of these scripts).
 """
 import argparse
 import collections
@@ -292,8 +295,13 @@ def created_at(rng):
     while day.weekday() >= 5 and rng.random() < 0.85:
         day += datetime.timedelta(days=1)
     hour = min(23, max(0, int(rng.gauss(12.5, 3.2)))) if rng.random() < 0.93 else rng.randrange(24)
-    t = datetime.datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60))
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60))
+
+
+def earlier(rng, when, min_minutes, max_minutes):
+    """A mail-client style date some time before `when` (for quoted and forwarded mail)."""
+    t = when - datetime.timedelta(minutes=rng.randrange(min_minutes, max_minutes))
+    return t.strftime(rng.choice(["%a, %d %b %Y at %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]))
 
 
 def signature(rng, ctx):
@@ -384,12 +392,13 @@ def compose(rng, cat, ctx, subject_t, body_t, impact, urgency, said_impact, said
         if r < P_FORWARD:
             flags["forwarded"] += 1
             prev = Ctx(rng, cat)
-            prev.update(rname=ctx["colleague"], rfirst=ctx["colleague"].split(" ")[0], remail=ctx["cemail"])
+            prev.update(rname=ctx["colleague"], rfirst=ctx["colleague"].split(" ")[0], remail=ctx["cemail"],
+                        user=login_of(ctx["colleague"]))
             prev_body = fill(rng.choice(spec["bodies"])[0], prev) + "\n\n" + signature(rng, prev)
             note = rng.choice(["See below, can you help?", "Forwarding this, same problem here.",
                                "FYI - {colleague} asked me to forward this to you.", "Please see the thread below."])
             body = (fill(note, ctx) + "\n\n" + body + "\n\n---------- Forwarded message ---------\n"
-                    f"From: {ctx['colleague']} <{ctx['cemail']}>\nDate: {created_at(rng)}\n"
+                    f"From: {ctx['colleague']} <{ctx['cemail']}>\nDate: {earlier(rng, ctx['_created'], 30, 4320)}\n"
                     f"Subject: {subject}\nTo: {ctx['remail']}\n\n{prev_body}")
             subject = rng.choice(["FW: ", "Fwd: ", "WG: "]) + subject
         elif r < P_FORWARD + P_REPLY:
@@ -397,8 +406,9 @@ def compose(rng, cat, ctx, subject_t, body_t, impact, urgency, said_impact, said
             quote = rng.choice(T.AGENT_QUOTES)
             still = rng.choice(["Still not working, see below.", "Same problem again today.",
                                 "This is happening again.", "No, it's not fixed."])
-            body = (still + "\n\n" + body + f"\n\nOn {date_str(rng)}, Service Desk <servicedesk@example.com> wrote:\n"
-                    f"> {quote}\n>\n> {fill(rng.choice(spec['bodies'])[0], ctx)}")
+            when = earlier(rng, ctx["_created"], 1440, 14400)
+            body = (still + "\n\n" + body + f"\n\nOn {when}, Service Desk <servicedesk@example.com> wrote:\n"
+                    f"> {quote}\n>\n> -----Original request-----\n> {sentences[0]}")
             subject = "RE: " + subject
 
     k = rng.random()
@@ -429,7 +439,7 @@ def make_ticket(rng, flags):
     spec = T.C[cat]
     requester = Person(rng)
     ctx = Ctx(rng, cat)
-    ctx.update(rname=requester.name, rfirst=requester.first, remail=requester.email,
+    ctx.update(_created=created_at(rng), rname=requester.name, rfirst=requester.first, remail=requester.email,
                rdept=requester.dept, user=requester.user)
     if cat == "out_of_scope":
         impact, urgency, si, su, vip = "individual", "low", False, False, False
@@ -459,7 +469,7 @@ def make_ticket(rng, flags):
         flags["mistriaged"] += 1
         cat = rng.choice(T.NEIGHBOURS[cat])
     return {"subject": subject, "body": body, "category": cat, "priority": PRIORITIES[prio - 1],
-            "queue": queue, "requester": requester.name, "created": created_at(rng),
+            "queue": queue, "requester": requester.name, "created": ctx["_created"].strftime("%Y-%m-%dT%H:%M:%SZ"),
             "resolution": fill(res_t, ctx)}
 
 
@@ -480,7 +490,7 @@ def table(counter, total, header):
     return "\n".join(lines)
 
 
-def readme(rows, flags, args):
+def readme(rows, flags, args, split=None):
     n = len(rows)
     cat = collections.Counter(r["category"] for r in rows)
     pri = collections.Counter(r["priority"] for r in rows)
@@ -488,6 +498,8 @@ def readme(rows, flags, args):
     cmd = f"/usr/bin/python3 scripts/gen_sample.py --out {args.out} --n {args.n} --seed {args.seed}"
     if args.format != "both":
         cmd += f" --format {args.format}"
+    if split:
+        cmd += f" --split {args.split:g}"
     noise = "\n".join(f"- {k.replace('_', ' ')}: {flags[k]} tickets ({100.0 * flags[k] / n:.1f}%)"
                       for k in ["ambiguous", "context_free", "mistriaged", "priority_noise", "typos", "terse",
                                 "rambling", "forwarded", "reply_thread"])
@@ -497,6 +509,10 @@ def readme(rows, flags, args):
     if args.format in ("jsonl", "both"):
         files.append("- `tickets.jsonl`: " + ("the same records, " if args.format == "both" else "the records, ")
                      + "one JSON object per line (UTF-8).")
+    if split:
+        ext = {"csv": "csv", "jsonl": "jsonl", "both": "{csv,jsonl}"}[args.format]
+        files.append(f"- `train.{ext}` ({len(split[0])} tickets) and `test.{ext}` ({len(split[1])} tickets): "
+                     f"a seeded random hold-out split ({args.split:g} for test) of the same tickets.")
     files = "\n".join(files)
     return f"""# Synthetic help-desk tickets (sample)
 
@@ -571,6 +587,26 @@ published test card numbers (`4111 1111 1111 1111`) and test IBANs (`DE89 3704 0
 """
 
 
+def split_rows(rows, fraction, seed):
+    """Seeded hold-out split: (train, test), each in id order; test has round(n * fraction) rows."""
+    order = list(range(len(rows)))
+    random.Random(f"split-{seed}").shuffle(order)
+    test_ids = set(order[:round(len(rows) * fraction)])
+    return ([r for i, r in enumerate(rows) if i not in test_ids], [r for i, r in enumerate(rows) if i in test_ids])
+
+
+def write_rows(out, stem, rows, fmt):
+    if fmt in ("csv", "both"):
+        with open(os.path.join(out, stem + ".csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=COLUMNS, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+            w.writeheader()
+            w.writerows(rows)
+    if fmt in ("jsonl", "both"):
+        with open(os.path.join(out, stem + ".jsonl"), "w", encoding="utf-8", newline="\n") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="data/sample", help="output folder (created if missing)")
@@ -578,23 +614,26 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     ap.add_argument("--format", choices=["csv", "jsonl", "both"], default="both",
                     help="which ticket files to write (default both); README.md is always written")
+    ap.add_argument("--split", type=float, default=0.0, metavar="FRACTION",
+                    help="also write train/test files with this share of tickets held out for test "
+                         "(seeded; default 0: no split)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("--n must be positive")
+    if not 0.0 <= args.split < 1.0:
+        ap.error("--split must be in [0, 1)")
     rows, flags = generate(args.n, args.seed)
     os.makedirs(args.out, exist_ok=True)
-    if args.format in ("csv", "both"):
-        with open(os.path.join(args.out, "tickets.csv"), "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=COLUMNS, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            w.writeheader()
-            w.writerows(rows)
-    if args.format in ("jsonl", "both"):
-        with open(os.path.join(args.out, "tickets.jsonl"), "w", encoding="utf-8", newline="\n") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    write_rows(args.out, "tickets", rows, args.format)
+    split = None
+    if args.split > 0:
+        split = split_rows(rows, args.split, args.seed)
+        write_rows(args.out, "train", split[0], args.format)
+        write_rows(args.out, "test", split[1], args.format)
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(readme(rows, flags, args))
-    print(f"wrote {len(rows)} tickets to {args.out} ({args.format})", file=sys.stderr)
+        f.write(readme(rows, flags, args, split))
+    print(f"wrote {len(rows)} tickets to {args.out} ({args.format})"
+          + (f", split {len(split[0])} train / {len(split[1])} test" if split else ""), file=sys.stderr)
     return 0
 
 

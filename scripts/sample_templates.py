@@ -4,7 +4,8 @@ Everything here is invented. Placeholders in braces ({host}, {user}, ...) are fi
 gen_sample.py; every slot name used here must exist in gen_sample.SLOTS.
 Personal data is fake by construction: e-mail domains are example.com/example.org,
 phone numbers come from ranges reserved for fiction (555-01xx, +44 20 7946 0xxx),
-card and IBAN numbers are well-known test values.
+outside IPs are documentation ranges (RFC 5737), card and IBAN numbers are well-known
+test values.
 """
 
 # Category weights (relative class sizes; largest/smallest is about 3).
@@ -259,8 +260,8 @@ C["account_lockout"] = dict(
          (9, 3), "Unlocked account after identity check with {emp}; cached credentials updated on laptop."),
         ("Okta says my account is locked after too many MFA push denials. I never got the pushes on my phone.",
          (10, 1), "Cleared Okta lockout and reset MFA factors; user re-enrolled."),
-        ("Please unlock {user}. It's {colleague}'s account, they're sitting next to me and can't get in.",
-         (4, 11), "Verified {colleague} by callback and unlocked {user}."),
+        ("Please unlock {user2}. It's {colleague}'s account, they're sitting next to me and can't get in.",
+         (11, 0), "Verified {colleague} by callback and unlocked {user2}."),
         ("The sign-in page for {sys} shows 'Your account has been locked. Contact your administrator.'",
          (7, 12), "Unlocked account in {sys}; user confirmed access."),
         ("I was on holiday for three weeks and now my account seems locked or disabled.",

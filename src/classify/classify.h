@@ -47,6 +47,7 @@ struct TrainOptions {
   int svm_max_iter = 20; // passes over the data per class
   // fastText-style.
   int dim = 50;
+  bool emb_char_ngrams = true;   // embedding part over char n-grams too (else words only)
   int epochs = 10;
   float lr = 1.0f;
   // Shared.

@@ -65,12 +65,13 @@ void EmbeddingScores(const EmbeddingWeights& m, const uint32_t* idx, const float
 }
 
 EmbeddingWeights TrainFastText(const SparseMatrix& x, const std::vector<int>& y, int n_classes,
-                               const std::vector<float>& example_weight,
+                               uint32_t rows, const std::vector<float>& example_weight,
                                const TrainOptions& options) {
   EmbeddingWeights m;
   m.dim = options.dim;
   m.n_classes = n_classes;
-  m.emb.resize(static_cast<size_t>(x.n_cols) * m.dim);
+  m.rows = rows;
+  m.emb.resize(static_cast<size_t>(rows) * m.dim);
   m.out.assign(static_cast<size_t>(n_classes) * m.dim, 0.f);
   std::mt19937_64 init_rng(options.seed);
   std::uniform_real_distribution<float> init(-1.0f / m.dim, 1.0f / m.dim);
@@ -93,7 +94,9 @@ EmbeddingWeights TrainFastText(const SparseMatrix& x, const std::vector<int>& y,
       for (uint32_t i : order) {
         const double done = static_cast<double>(steps.fetch_add(1, std::memory_order_relaxed));
         const float lr = options.lr * static_cast<float>(std::max(0.0, 1.0 - done / total_steps));
-        const uint64_t b = x.row_ptr[i], e = x.row_ptr[i + 1];
+        const uint64_t b = x.row_ptr[i];
+        uint64_t e = b;
+        while (e < x.row_ptr[i + 1] && x.idx[e] < rows) ++e;
         Update(&m, x.idx.data() + b, x.val.data() + b, e - b, y[i], lr,
                example_weight.empty() ? 1.f : example_weight[i], hidden.data(), grad.data(),
                scores.data());

@@ -60,7 +60,7 @@ void EmbeddingPartScores(const HeadView& hv, const SparseVec& x, float* scores, 
   const int dim = hv.dim;
   std::fill(hidden, hidden + dim, 0.f);
   float total = 0;
-  for (size_t p = 0; p < x.idx.size(); ++p) {
+  for (size_t p = 0; p < x.idx.size() && x.idx[p] < hv.emb_rows; ++p) {
     const size_t j = x.idx[p];
     if (hv.emb_i8 != nullptr) {
       Axpy(x.val[p] * hv.emb_scale[j], hv.emb_i8 + j * dim, dim, hidden);
@@ -176,7 +176,7 @@ nlohmann::json OptionsJson(const TrainOptions& o) {
   return {{"algorithm", AlgorithmName(o.algorithm)},
           {"word_ngrams", o.word_ngrams}, {"char_min", o.char_min}, {"char_max", o.char_max},
           {"min_count", o.min_count}, {"char_weight", o.char_weight}, {"svm_c", o.svm_c},
-          {"svm_max_iter", o.svm_max_iter}, {"dim", o.dim}, {"epochs", o.epochs}, {"lr", o.lr},
+          {"svm_max_iter", o.svm_max_iter}, {"dim", o.dim}, {"emb_char_ngrams", o.emb_char_ngrams}, {"epochs", o.epochs}, {"lr", o.lr},
           {"class_balanced", o.class_balanced}, {"holdout", o.holdout}, {"refit", o.refit},
           {"quantize", o.quantize}, {"seed", o.seed}};
 }
@@ -259,7 +259,12 @@ TrainedParts TrainOnRows(const std::vector<std::string>& texts,
       hw.linear = TrainSvm(x, y, k, weights, options);
     }
     if (options.algorithm != Algorithm::kSvm) {
-      hw.embedding = TrainFastText(x, y, k, weights, options);
+      const uint32_t rows =
+          options.emb_char_ngrams
+              ? x.n_cols
+              : static_cast<uint32_t>(std::lower_bound(keys.begin(), keys.end(), kCharGroupBit) -
+                                      keys.begin());
+      hw.embedding = TrainFastText(x, y, k, rows, weights, options);
     }
   }
   return parts;

@@ -125,7 +125,8 @@ std::string BuildImage(const nlohmann::json& meta, const FeatureConfig& config,
     if (hw.algorithm != Algorithm::kSvm) {
       const size_t dim = hw.embedding.dim;
       jh["dim"] = dim;
-      AddMatrix(&w, p + "emb", hw.embedding.emb, n_feat, dim, quantize);
+      jh["emb_rows"] = hw.embedding.rows;
+      AddMatrix(&w, p + "emb", hw.embedding.emb, hw.embedding.rows, dim, quantize);
       w.Add(p + "out", "f32", {k, dim}, hw.embedding.out.data(), k * dim * 4);
     }
     jheads.push_back(jh);
@@ -249,14 +250,14 @@ Status ParseImageUnchecked(Model::Impl* impl) {
     if (v.n_classes < 2) return DataLossError(src + ": head '" + v.field + "' has < 2 labels");
     const uint64_t k = v.labels.size();
     const std::string p = "head" + std::to_string(h) + ".";
-    auto matrix = [&](const std::string& name, uint64_t cols, const float** f32,
+    auto matrix = [&](const std::string& name, uint64_t rows, uint64_t cols, const float** f32,
                       const int8_t** i8, const float** scale) -> Status {
-      FL_ASSIGN_OR_RETURN(SectionRef m, GetSection(sections, src, p + name, {"f32", "i8"}, {n_feat, cols}));
+      FL_ASSIGN_OR_RETURN(SectionRef m, GetSection(sections, src, p + name, {"f32", "i8"}, {rows, cols}));
       if (m.dtype == "f32") {
         *f32 = reinterpret_cast<const float*>(m.data);
       } else {
         *i8 = reinterpret_cast<const int8_t*>(m.data);
-        FL_ASSIGN_OR_RETURN(SectionRef s, GetSection(sections, src, p + name + "_scale", {"f32"}, {n_feat}));
+        FL_ASSIGN_OR_RETURN(SectionRef s, GetSection(sections, src, p + name + "_scale", {"f32"}, {rows}));
         *scale = reinterpret_cast<const float*>(s.data);
       }
       return OkStatus();
@@ -273,7 +274,7 @@ Status ParseImageUnchecked(Model::Impl* impl) {
       v.part_temperature[1] = pt[1];
     }
     if (v.algorithm != Algorithm::kFastText) {
-      FL_RETURN_IF_ERROR(matrix("w", k, &v.w_f32, &v.w_i8, &v.w_scale));
+      FL_RETURN_IF_ERROR(matrix("w", n_feat, k, &v.w_f32, &v.w_i8, &v.w_scale));
       FL_ASSIGN_OR_RETURN(SectionRef b, GetSection(sections, src, p + "bias", {"f32"}, {k}));
       v.bias = reinterpret_cast<const float*>(b.data);
     }
@@ -281,7 +282,10 @@ Status ParseImageUnchecked(Model::Impl* impl) {
       v.dim = jh.at("dim").get<int>();
       if (v.dim <= 0 || v.dim > 4096) return DataLossError(src + ": bad embedding dim");
       const uint64_t dim = v.dim;
-      FL_RETURN_IF_ERROR(matrix("emb", dim, &v.emb_f32, &v.emb_i8, &v.emb_scale));
+      const uint64_t emb_rows = jh.value("emb_rows", n_feat);
+      if (emb_rows > n_feat) return DataLossError(src + ": head '" + v.field + "': emb_rows > features");
+      v.emb_rows = static_cast<uint32_t>(emb_rows);
+      FL_RETURN_IF_ERROR(matrix("emb", emb_rows, dim, &v.emb_f32, &v.emb_i8, &v.emb_scale));
       FL_ASSIGN_OR_RETURN(SectionRef o, GetSection(sections, src, p + "out", {"f32"}, {k, dim}));
       v.out = reinterpret_cast<const float*>(o.data);
     }

@@ -28,6 +28,7 @@ struct HeadView {
   float part_temperature[2] = {1.0f, 1.0f};  // ensemble: svm part, fasttext part
   int n_classes = 0;
   int dim = 0;
+  uint32_t emb_rows = 0;           // features with id >= emb_rows have no embedding
   const float* w_f32 = nullptr;    // (n_features, n_classes)
   const int8_t* w_i8 = nullptr;    // (n_features, n_classes), row scale in w_scale
   const float* w_scale = nullptr;  // (n_features)

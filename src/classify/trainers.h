@@ -44,11 +44,12 @@ LinearWeights TrainSvm(const SparseMatrix& x, const std::vector<int>& y, int n_c
 struct EmbeddingWeights {
   int dim = 0;
   int n_classes = 0;
-  std::vector<float> emb;  // (n_features, dim)
+  uint32_t rows = 0;       // features with id >= rows are ignored (ids are sorted per row)
+  std::vector<float> emb;  // (rows, dim)
   std::vector<float> out;  // (n_classes, dim)
 };
 EmbeddingWeights TrainFastText(const SparseMatrix& x, const std::vector<int>& y, int n_classes,
-                               const std::vector<float>& example_weight,
+                               uint32_t rows, const std::vector<float>& example_weight,
                                const TrainOptions& options);
 
 // Scores of one row (no softmax), used while training. hidden is scratch of size dim.
