@@ -102,7 +102,7 @@ TEST_P(ModelTest, SaveLoadRoundTrip) {
   EXPECT_EQ(loaded->labels(0), m->labels(0));
   EXPECT_EQ(loaded->field_name(0), "category");
   EXPECT_FLOAT_EQ(loaded->temperature(0), m->temperature(0));
-  for (const std::string& t : {"reset my expired password", "battery dead", "", "zzz unknown"}) {
+  for (const char* t : {"reset my expired password", "battery dead", "", "zzz unknown"}) {
     EXPECT_EQ(loaded->PredictProba(t), m->PredictProba(t)) << t;
   }
   std::remove(path.c_str());

@@ -1,6 +1,8 @@
 // End-to-end: the real frontline binary on the generated sample data.
 #include <sys/wait.h>
 
+#include <stdlib.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -10,13 +12,13 @@
 
 namespace {
 
-struct Run {
+struct ShellResult {
   int code = -1;
   std::string out;  // stdout (stderr is folded in when fold_stderr)
 };
 
-Run Sh(const std::string& cmd, bool fold_stderr = false) {
-  Run r;
+ShellResult Sh(const std::string& cmd, bool fold_stderr = false) {
+  ShellResult r;
   const std::string full = cmd + (fold_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(full.c_str(), "r");
   if (p == nullptr) return r;
@@ -31,16 +33,21 @@ Run Sh(const std::string& cmd, bool fold_stderr = false) {
 class CliTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::TempDir() + "/fl_cli_test");
-    Sh("rm -rf " + *dir_ + " && mkdir -p " + *dir_);
-    const Run gen = Sh("/usr/bin/python3 " FL_SOURCE_DIR "/scripts/gen_sample.py --out " + *dir_ +
+    // ctest runs each test in its own process, possibly in parallel: one folder each.
+    std::string tmpl = testing::TempDir() + "/fl_cli_test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = new std::string(tmpl);
+    const ShellResult gen = Sh("/usr/bin/python3 " FL_SOURCE_DIR "/scripts/gen_sample.py --out " + *dir_ +
                        "/sample --n 3000 --seed 7 --split 0.2", true);
     ASSERT_EQ(gen.code, 0) << gen.out;
-    const Run train = Sh(Bin() + " train --data " + *dir_ + "/sample/train.csv --text subject,body "
+    const ShellResult train = Sh(Bin() + " train --data " + *dir_ + "/sample/train.csv --text subject,body "
                          "--label category,priority,queue --model " + *dir_ + "/m.flm --threads 2", true);
     ASSERT_EQ(train.code, 0) << train.out;
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() {
+    Sh("rm -rf " + *dir_);
+    delete dir_;
+  }
   static std::string Bin() { return FL_BINARY; }
   static std::string Dir() { return *dir_; }
   static std::string* dir_;
@@ -48,7 +55,7 @@ class CliTest : public testing::Test {
 std::string* CliTest::dir_ = nullptr;
 
 TEST_F(CliTest, EvalJsonBeatsFloor) {
-  const Run r = Sh(Bin() + " eval --model " + Dir() + "/m.flm --data " + Dir() +
+  const ShellResult r = Sh(Bin() + " eval --model " + Dir() + "/m.flm --data " + Dir() +
                    "/sample/test.csv --text subject,body --label category --json");
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -63,7 +70,7 @@ TEST_F(CliTest, EvalJsonBeatsFloor) {
 }
 
 TEST_F(CliTest, PredictWritesJsonLines) {
-  const Run r = Sh("printf 'VPN keeps dropping since this morning\\nprinter on floor 3 is jammed\\n' | " +
+  const ShellResult r = Sh("printf 'VPN keeps dropping since this morning\\nprinter on floor 3 is jammed\\n' | " +
                    Bin() + " predict --model " + Dir() + "/m.flm --field category --top-k 3");
   ASSERT_EQ(r.code, 0);
   std::istringstream lines(r.out);
@@ -82,7 +89,7 @@ TEST_F(CliTest, PredictWritesJsonLines) {
 
 TEST_F(CliTest, HtmlReportIsSelfContained) {
   const std::string report = Dir() + "/report.html";
-  const Run r = Sh(Bin() + " eval --model " + Dir() + "/m.flm --data " + Dir() +
+  const ShellResult r = Sh(Bin() + " eval --model " + Dir() + "/m.flm --data " + Dir() +
                    "/sample/test.csv --text subject,body --label category,priority --report " + report);
   ASSERT_EQ(r.code, 0);
   std::ifstream in(report);
@@ -97,11 +104,13 @@ TEST_F(CliTest, HtmlReportIsSelfContained) {
 TEST_F(CliTest, BadCsvNamesFileRowAndColumn) {
   const std::string bad = Dir() + "/bad.csv";
   std::ofstream(bad) << "subject,category\n\"ok\",vpn\n\"ragged\",vpn,extra\n";
-  Run r = Sh(Bin() + " train --data " + bad + " --text subject --label category --model " + Dir() +
+  ShellResult r = Sh(Bin() + " train --data " + bad + " --text subject --label category --model " + Dir() +
              "/bad.flm", true);
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("bad.csv:3"), std::string::npos) << r.out;
-  r = Sh(Bin() + " train --data " + bad + " --text body --label category --model " + Dir() +
+  const std::string good = Dir() + "/good.csv";
+  std::ofstream(good) << "subject,category\nvpn down,vpn\nprinter jam,printer\n";
+  r = Sh(Bin() + " train --data " + good + " --text body --label category --model " + Dir() +
          "/bad.flm", true);
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("body"), std::string::npos) << r.out;
@@ -110,7 +119,7 @@ TEST_F(CliTest, BadCsvNamesFileRowAndColumn) {
 TEST_F(CliTest, CorruptModelIsRefused) {
   const std::string path = Dir() + "/corrupt.flm";
   Sh("head -c 5000 " + Dir() + "/m.flm > " + path);
-  const Run r = Sh(Bin() + " eval --model " + path + " --data " + Dir() +
+  const ShellResult r = Sh(Bin() + " eval --model " + path + " --data " + Dir() +
                    "/sample/test.csv --text subject,body --label category", true);
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("corrupt.flm"), std::string::npos) << r.out;
