@@ -9,43 +9,50 @@
 namespace fl::classify {
 namespace {
 
-double MeanNll(const std::vector<std::vector<float>>& scores, const std::vector<int>& y,
-               double temperature) {
+double MeanLoss(const std::vector<std::vector<float>>& scores, const std::vector<int>& y,
+                double temperature, CalibrationObjective objective) {
   double total = 0;
   for (size_t i = 0; i < scores.size(); ++i) {
     const std::vector<float>& s = scores[i];
-    double mx = s[0];
-    for (float v : s) mx = std::max<double>(mx, v);
+    size_t top = 0;
+    for (size_t c = 1; c < s.size(); ++c) top = s[c] > s[top] ? c : top;
+    const double mx = s[top];
     double z = 0;
     for (float v : s) z += std::exp((v - mx) / temperature);
-    total += -((s[y[i]] - mx) / temperature - std::log(z));
+    if (objective == CalibrationObjective::kNll) {
+      total += -((s[y[i]] - mx) / temperature - std::log(z));
+    } else {
+      const double conf = 1.0 / z;  // softmax probability of the top label
+      const double err = conf - (static_cast<int>(top) == y[i] ? 1.0 : 0.0);
+      total += err * err;
+    }
   }
   return scores.empty() ? 0 : total / scores.size();
 }
 
 }  // namespace
 
-float FitTemperature(const std::vector<std::vector<float>>& scores, const std::vector<int>& y) {
+float FitTemperature(const std::vector<std::vector<float>>& scores, const std::vector<int>& y,
+                     CalibrationObjective objective) {
   if (scores.empty()) return 1.0f;
-  // NLL is unimodal in log T for practical score sets; golden-section search on
-  // log T in [log 1e-3, log 1e2].
+  // Both losses are unimodal in log T for practical score sets.
   double lo = std::log(1e-3), hi = std::log(1e2);
   const double phi = (std::sqrt(5.0) - 1) / 2;
   double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo);
-  double fa = MeanNll(scores, y, std::exp(a)), fb = MeanNll(scores, y, std::exp(b));
+  double fa = MeanLoss(scores, y, std::exp(a), objective), fb = MeanLoss(scores, y, std::exp(b), objective);
   for (int it = 0; it < 60; ++it) {
     if (fa < fb) {
       hi = b;
       b = a;
       fb = fa;
       a = hi - phi * (hi - lo);
-      fa = MeanNll(scores, y, std::exp(a));
+      fa = MeanLoss(scores, y, std::exp(a), objective);
     } else {
       lo = a;
       a = b;
       fa = fb;
       b = lo + phi * (hi - lo);
-      fb = MeanNll(scores, y, std::exp(b));
+      fb = MeanLoss(scores, y, std::exp(b), objective);
     }
   }
   return static_cast<float>(std::exp((lo + hi) / 2));

@@ -118,9 +118,22 @@ std::vector<std::pair<int, float>> TopK(const std::vector<float>& probs, int k);
 // Calibration
 // ---------------------------------------------------------------------------------------
 
-// Fits T > 0 minimising the negative log-likelihood of softmax(scores / T) on (scores, y),
-// by golden-section search over log T. scores[i] has one entry per class.
-float FitTemperature(const std::vector<std::vector<float>>& scores, const std::vector<int>& y);
+// What a fitted temperature minimises on held-out (scores, y).
+enum class CalibrationObjective {
+  // Negative log-likelihood of the gold label (classic temperature scaling). Used to put
+  // the parts of an ensemble on one scale.
+  kNll,
+  // Brier score of the top-1 confidence against top-1 correctness: a proper scoring rule
+  // for exactly the number the router thresholds. With label noise (a share of gold labels
+  // the model cannot know) NLL flattens every prediction to hedge and leaves the top-1
+  // confidence under-confident; this objective does not. Used for a head's final T.
+  kTopLabelBrier,
+};
+
+// Fits T > 0 minimising the objective for softmax(scores / T) on (scores, y), by
+// golden-section search over log T in [1e-3, 1e2]. scores[i] has one entry per class.
+float FitTemperature(const std::vector<std::vector<float>>& scores, const std::vector<int>& y,
+                     CalibrationObjective objective = CalibrationObjective::kNll);
 
 // Softmax of scores / temperature, in place.
 void SoftmaxInPlace(std::vector<float>* scores, float temperature = 1.0f);

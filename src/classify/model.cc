@@ -304,9 +304,10 @@ std::array<float, 3> CalibrateHead(const Model::Impl& impl, int h, const std::ve
     correct += std::max_element(s.begin(), s.end()) - s.begin() == y[i];
     final_scores.push_back(std::move(s));
   }
-  t[2] = hv.algorithm == Algorithm::kEnsemble ? FitTemperature(final_scores, y)
-         : hv.algorithm == Algorithm::kSvm    ? t[0]
-                                              : t[1];
+  // The final temperature calibrates the top-1 confidence the router thresholds; a single
+  // part's scores are used raw (its NLL temperature is not applied twice).
+  if (hv.algorithm != Algorithm::kEnsemble) t[0] = t[1] = 1.f;
+  t[2] = FitTemperature(final_scores, y, CalibrationObjective::kTopLabelBrier);
   *info = {{"holdout_n", rows.size()},
            {"holdout_accuracy", static_cast<double>(correct) / rows.size()},
            {"temperature", t[2]},
