@@ -12,7 +12,8 @@ start=$(date +%s)
 
 echo "== 1. Sample help-desk data (synthetic, generated here)"
 $PY scripts/gen_sample.py --out "$OUT/sample" --n 4000 --seed 42 --split 0.2 >/dev/null
-echo "   $(($(wc -l < "$OUT/sample/train.csv") - 1)) training tickets (with multi-line bodies), held-out test split in $OUT/sample/test.csv"
+count_rows() { $PY -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=""))))' "$1"; }
+echo "   $(count_rows "$OUT/sample/train.csv") training tickets, $(count_rows "$OUT/sample/test.csv") held out for testing ($OUT/sample/)"
 
 echo "== 2. Train specialists: category, priority, queue"
 "$FL" train --data "$OUT/sample/train.csv" --text subject,body --label category,priority,queue \
@@ -49,7 +50,8 @@ for line in sys.stdin:
     text, js = line.rstrip("\n").split("\t", 1)
     j = json.loads(js)
     f = j.get("fields", {})
-    parts = [f"{k}={v[\"label\"]} ({v[\"confidence\"]:.2f})" for k, v in f.items()] or [f"{j[\"label\"]} ({j[\"confidence\"]:.2f})"]
+    shown = f.items() if f else [("label", j)]
+    parts = ["%s=%s (%.2f)" % (k, v["label"], v["confidence"]) for k, v in shown]
     print(f"   {text[:60]:<60}  " + ", ".join(parts))
 '
 echo "== done in $(($(date +%s) - start))s; open $OUT/report.html in a browser"
