@@ -47,6 +47,9 @@ struct TrainOptions {
   int svm_max_iter = 20; // passes over the data per class
   // fastText-style.
   int dim = 50;
+  bool emb_counts = false;       // embedding part averages raw counts (fastText) instead of TF-IDF
+  bool auto_embedding = true;    // ensemble: also try a smooth embedding part (counts, words,
+                                 //   lr 0.2, 5 epochs, dim 100); keep the better on the holdout
   bool emb_char_ngrams = true;   // embedding part over char n-grams too (else words only)
   int epochs = 10;
   float lr = 1.0f;

@@ -71,6 +71,7 @@ EmbeddingWeights TrainFastText(const SparseMatrix& x, const std::vector<int>& y,
   m.dim = options.dim;
   m.n_classes = n_classes;
   m.rows = rows;
+  m.counts = options.emb_counts;
   m.emb.resize(static_cast<size_t>(rows) * m.dim);
   m.out.assign(static_cast<size_t>(n_classes) * m.dim, 0.f);
   std::mt19937_64 init_rng(options.seed);
@@ -97,7 +98,7 @@ EmbeddingWeights TrainFastText(const SparseMatrix& x, const std::vector<int>& y,
         const uint64_t b = x.row_ptr[i];
         uint64_t e = b;
         while (e < x.row_ptr[i + 1] && x.idx[e] < rows) ++e;
-        Update(&m, x.idx.data() + b, x.val.data() + b, e - b, y[i], lr,
+        Update(&m, x.idx.data() + b, (options.emb_counts ? x.cnt : x.val).data() + b, e - b, y[i], lr,
                example_weight.empty() ? 1.f : example_weight[i], hidden.data(), grad.data(),
                scores.data());
       }

@@ -83,6 +83,11 @@ void FeatureSpace::Init(const uint64_t* keys, const float* idf, uint32_t n,
   }
 }
 
+std::vector<uint32_t>& FeatureSpace::IdScratch() {
+  static thread_local std::vector<uint32_t> ids;
+  return ids;
+}
+
 uint32_t FeatureSpace::Lookup(uint64_t key) const {
   uint64_t slot = (key * 0x9e3779b97f4a7c15ULL) >> 7 & mask_;
   for (;;) {
@@ -99,22 +104,22 @@ void FeatureSpace::Vectorize(std::string_view text, SparseVec* out,
   ExtractHashes(text, config_, scratch);
   // Map to ids; ids of the char group follow those of the word group because keys are
   // sorted and the group bit is the top bit.
-  std::vector<uint64_t>& ids = *scratch;
-  size_t m = 0;
-  for (uint64_t h : ids) {
+  std::vector<uint32_t>& ids = IdScratch();
+  ids.clear();
+  for (uint64_t h : *scratch) {
     const uint32_t id = Lookup(h);
-    if (id != UINT32_MAX) ids[m++] = id;
+    if (id != UINT32_MAX) ids.push_back(id);
   }
-  ids.resize(m);
   std::sort(ids.begin(), ids.end());
   double norm_word = 0, norm_char = 0;
   for (size_t i = 0; i < ids.size();) {
     size_t j = i;
     while (j < ids.size() && ids[j] == ids[i]) ++j;
-    const uint32_t id = static_cast<uint32_t>(ids[i]);
+    const uint32_t id = ids[i];
     const float v = (1.0f + std::log(static_cast<float>(j - i))) * idf_[id];
     out->idx.push_back(id);
     out->val.push_back(v);
+    out->cnt.push_back(static_cast<float>(j - i));
     ((keys_[id] & kCharGroupBit) ? norm_char : norm_word) += static_cast<double>(v) * v;
     i = j;
   }

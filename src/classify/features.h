@@ -27,8 +27,9 @@ void ExtractHashes(std::string_view text, const FeatureConfig& config, std::vect
 
 struct SparseVec {
   std::vector<uint32_t> idx;  // feature ids, ascending
-  std::vector<float> val;
-  void clear() { idx.clear(); val.clear(); }
+  std::vector<float> val;      // TF-IDF weight (the linear part)
+  std::vector<float> cnt;      // raw term count (the embedding part, as fastText averages)
+  void clear() { idx.clear(); val.clear(); cnt.clear(); }
 };
 
 // Immutable once built; Lookup/Vectorize are thread-safe.
@@ -47,12 +48,19 @@ class FeatureSpace {
   void Vectorize(std::string_view text, SparseVec* out, std::vector<uint64_t>* scratch) const;
 
  private:
+  // Scratch for Vectorize (ids to sort), per thread.
+  static std::vector<uint32_t>& IdScratch();
+
+ public:
+
+ private:
   const uint64_t* keys_ = nullptr;
   const float* idf_ = nullptr;
   uint32_t n_ = 0;
   FeatureConfig config_;
+  // Open addressing, linear probing.
   std::vector<uint64_t> table_keys_;
-  std::vector<uint32_t> table_ids_;
+  std::vector<uint32_t> table_ids_;  // UINT32_MAX: empty
   uint64_t mask_ = 0;
 };
 

@@ -6,15 +6,23 @@
 #include "classify/classify.h"
 
 namespace fl::classify {
+namespace {
 
-Result<Model> TrainFromFile(const DataSpec& data, const TrainOptions& options,
-                            text::ReadStats* stats) {
+Result<text::LabeledData> LoadLabelled(const DataSpec& data, text::ReadStats* stats) {
   if (data.columns.label_columns.empty()) {
     return InvalidArgumentError("no label column given (--label)");
   }
   FL_ASSIGN_OR_RETURN(text::LabeledData d,
                       text::LoadLabeledData(data.path, data.columns, data.read, stats));
   if (d.texts.empty()) return InvalidArgumentError(data.path + ": no usable rows");
+  return d;
+}
+
+}  // namespace
+
+Result<Model> TrainFromFile(const DataSpec& data, const TrainOptions& options,
+                            text::ReadStats* stats) {
+  FL_ASSIGN_OR_RETURN(text::LabeledData d, LoadLabelled(data, stats));
   std::vector<FieldData> fields;
   for (size_t c = 0; c < d.label_columns.size(); ++c) {
     FieldData f;
@@ -36,12 +44,7 @@ Result<Model> TrainFromFile(const DataSpec& data, const TrainOptions& options,
 
 Result<std::vector<EvalReport>> EvaluateFile(const Model& model, const DataSpec& data, int threads,
                                              text::ReadStats* stats) {
-  if (data.columns.label_columns.empty()) {
-    return InvalidArgumentError("no label column given (--label)");
-  }
-  FL_ASSIGN_OR_RETURN(text::LabeledData d,
-                      text::LoadLabeledData(data.path, data.columns, data.read, stats));
-  if (d.texts.empty()) return InvalidArgumentError(data.path + ": no usable rows");
+  FL_ASSIGN_OR_RETURN(text::LabeledData d, LoadLabelled(data, stats));
   std::vector<int> heads;
   for (const std::string& col : d.label_columns) {
     int h = model.FindField(col);

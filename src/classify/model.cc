@@ -60,14 +60,15 @@ void EmbeddingPartScores(const HeadView& hv, const SparseVec& x, float* scores, 
   const int dim = hv.dim;
   std::fill(hidden, hidden + dim, 0.f);
   float total = 0;
+  const std::vector<float>& weight = hv.emb_counts ? x.cnt : x.val;
   for (size_t p = 0; p < x.idx.size() && x.idx[p] < hv.emb_rows; ++p) {
     const size_t j = x.idx[p];
     if (hv.emb_i8 != nullptr) {
-      Axpy(x.val[p] * hv.emb_scale[j], hv.emb_i8 + j * dim, dim, hidden);
+      Axpy(weight[p] * hv.emb_scale[j], hv.emb_i8 + j * dim, dim, hidden);
     } else {
-      Axpy(x.val[p], hv.emb_f32 + j * dim, dim, hidden);
+      Axpy(weight[p], hv.emb_f32 + j * dim, dim, hidden);
     }
-    total += x.val[p];
+    total += weight[p];
   }
   const float inv = total > 0 ? 1.f / total : 0.f;
   for (int c = 0; c < hv.n_classes; ++c) {
@@ -176,7 +177,8 @@ nlohmann::json OptionsJson(const TrainOptions& o) {
   return {{"algorithm", AlgorithmName(o.algorithm)},
           {"word_ngrams", o.word_ngrams}, {"char_min", o.char_min}, {"char_max", o.char_max},
           {"min_count", o.min_count}, {"char_weight", o.char_weight}, {"svm_c", o.svm_c},
-          {"svm_max_iter", o.svm_max_iter}, {"dim", o.dim}, {"emb_char_ngrams", o.emb_char_ngrams}, {"epochs", o.epochs}, {"lr", o.lr},
+          {"svm_max_iter", o.svm_max_iter}, {"dim", o.dim}, {"emb_char_ngrams", o.emb_char_ngrams}, {"emb_counts", o.emb_counts},
+          {"auto_embedding", o.auto_embedding}, {"epochs", o.epochs}, {"lr", o.lr},
           {"class_balanced", o.class_balanced}, {"holdout", o.holdout}, {"refit", o.refit},
           {"quantize", o.quantize}, {"seed", o.seed}};
 }
@@ -199,9 +201,13 @@ Result<std::unique_ptr<Model::Impl>> MakeImpl(const TrainedParts& parts, const n
   return impl;
 }
 
-// Trains every head on the rows `rows` of texts/fields.
+// Trains one head per entry of head_field (the field it predicts) with head_options[h]'s
+// learner settings, on the rows `rows` of texts/fields. Features follow `options`.
+// Consecutive heads of the same field share one SVM part (trained once).
 TrainedParts TrainOnRows(const std::vector<std::string>& texts,
                          const std::vector<FieldData>& fields, const std::vector<uint32_t>& rows,
+                         const std::vector<int>& head_field,
+                         const std::vector<TrainOptions>& head_options,
                          const TrainOptions& options) {
   TrainedParts parts;
   FeatureConfig& fc = parts.fc;
@@ -238,36 +244,59 @@ TrainedParts TrainOnRows(const std::vector<std::string>& texts,
       const uint64_t base = x.idx.size();
       x.idx.insert(x.idx.end(), p.idx.begin(), p.idx.end());
       x.val.insert(x.val.end(), p.val.begin(), p.val.end());
+      x.cnt.insert(x.cnt.end(), p.cnt.begin(), p.cnt.end());
       for (size_t r = 1; r < p.row_ptr.size(); ++r) x.row_ptr.push_back(base + p.row_ptr[r]);
     }
   }
 
   std::vector<HeadWeights>& heads = parts.heads;
-  heads.resize(fields.size());
-  for (size_t f = 0; f < fields.size(); ++f) {
+  heads.resize(head_field.size());
+  for (size_t h = 0; h < head_field.size(); ++h) {
+    const size_t f = head_field[h];
+    const TrainOptions& o = head_options[h];
     const int k = static_cast<int>(fields[f].labels.size());
     std::vector<int> y;
     y.reserve(rows.size());
     for (uint32_t r : rows) y.push_back(fields[f].y[r]);
     const std::vector<float> weights =
-        options.class_balanced ? BalancedWeights(y, k) : std::vector<float>{};
-    HeadWeights& hw = heads[f];
+        o.class_balanced ? BalancedWeights(y, k) : std::vector<float>{};
+    HeadWeights& hw = heads[h];
     hw.field = fields[f].name;
     hw.labels = fields[f].labels;
-    hw.algorithm = options.algorithm;
-    if (options.algorithm != Algorithm::kFastText) {
-      hw.linear = TrainSvm(x, y, k, weights, options);
+    hw.algorithm = o.algorithm;
+    if (o.algorithm != Algorithm::kFastText) {
+      if (h > 0 && head_field[h - 1] == head_field[h] && heads[h - 1].algorithm != Algorithm::kFastText) {
+        hw.linear = heads[h - 1].linear;
+      } else {
+        hw.linear = TrainSvm(x, y, k, weights, o);
+      }
     }
-    if (options.algorithm != Algorithm::kSvm) {
+    if (o.algorithm != Algorithm::kSvm) {
       const uint32_t rows =
-          options.emb_char_ngrams
+          o.emb_char_ngrams
               ? x.n_cols
               : static_cast<uint32_t>(std::lower_bound(keys.begin(), keys.end(), kCharGroupBit) -
                                       keys.begin());
-      hw.embedding = TrainFastText(x, y, k, rows, weights, options);
+      hw.embedding = TrainFastText(x, y, k, rows, weights, o);
     }
   }
   return parts;
+}
+
+// The embedding-part settings an ensemble tries on the held-out split: the configured one
+// and, with auto_embedding, a smooth fastText-like partner (raw counts of word n-grams,
+// low learning rate, few epochs) that generalises better on long, noisy ticket text.
+std::vector<TrainOptions> EmbeddingCandidates(const TrainOptions& options) {
+  std::vector<TrainOptions> out{options};
+  if (options.algorithm != Algorithm::kEnsemble || !options.auto_embedding) return out;
+  TrainOptions smooth = options;
+  smooth.emb_counts = true;
+  smooth.emb_char_ngrams = false;
+  smooth.lr = 0.2f;
+  smooth.epochs = 5;
+  smooth.dim = 100;
+  out.push_back(smooth);
+  return out;
 }
 
 // Fits head h's temperatures on the held-out rows: for an ensemble, each part's first
@@ -378,28 +407,66 @@ Result<Model> Model::Train(const std::vector<std::string>& texts,
     train_rows.resize(texts.size());
     std::iota(train_rows.begin(), train_rows.end(), 0);
   }
-  TrainedParts parts = TrainOnRows(texts, fields, train_rows, options);
+  // Heads in field-major order, one per (field, embedding candidate).
+  const std::vector<TrainOptions> candidates =
+      hold_rows.empty() ? std::vector<TrainOptions>{options} : EmbeddingCandidates(options);
+  const int n_cand = static_cast<int>(candidates.size());
+  std::vector<int> head_field;
+  std::vector<TrainOptions> head_options;
+  for (size_t f = 0; f < fields.size(); ++f) {
+    for (const TrainOptions& c : candidates) {
+      head_field.push_back(static_cast<int>(f));
+      head_options.push_back(c);
+    }
+  }
+  TrainedParts parts = TrainOnRows(texts, fields, train_rows, head_field, head_options, options);
   if (hold_rows.empty()) {
     meta["training"]["seconds"] = NowSeconds() - t0;
     FL_ASSIGN_OR_RETURN(auto impl, MakeImpl(parts, meta, options.quantize));
     return Model(std::move(impl));
   }
+  std::vector<TrainOptions> chosen_options(fields.size(), options);
   {
-    // Temperatures are fitted on the model as it will be stored (quantised if asked).
+    // Temperatures are fitted on the model as it will be stored (quantised if asked); per
+    // field, the candidate with the best held-out accuracy is kept (ties: the first).
     FL_ASSIGN_OR_RETURN(auto impl, MakeImpl(parts, meta, options.quantize));
     Model partial(std::move(impl));
+    std::vector<HeadWeights> chosen;
     for (size_t f = 0; f < fields.size(); ++f) {
-      const std::array<float, 3> t = CalibrateHead(*partial.impl_, static_cast<int>(f), texts, fields[f].y,
-                                     hold_rows, &parts.heads[f].info);
-      parts.heads[f].part_temperature[0] = t[0];
-      parts.heads[f].part_temperature[1] = t[1];
-      parts.heads[f].temperature = t[2];
+      int best = -1;
+      double best_acc = -1;
+      nlohmann::json tried = nlohmann::json::array();
+      for (int c = 0; c < n_cand; ++c) {
+        const int h = static_cast<int>(f) * n_cand + c;
+        HeadWeights& hw = parts.heads[h];
+        const std::array<float, 3> t =
+            CalibrateHead(*partial.impl_, h, texts, fields[f].y, hold_rows, &hw.info);
+        hw.part_temperature[0] = t[0];
+        hw.part_temperature[1] = t[1];
+        hw.temperature = t[2];
+        const double acc = hw.info["holdout_accuracy"].get<double>();
+        tried.push_back({{"options", OptionsJson(candidates[c])}, {"holdout_accuracy", acc}});
+        if (acc > best_acc) {
+          best_acc = acc;
+          best = c;
+        }
+      }
+      HeadWeights& winner = parts.heads[f * n_cand + best];
+      if (n_cand > 1) {
+        winner.info["candidates"] = tried;
+        winner.info["chosen"] = best;
+      }
+      chosen_options[f] = candidates[best];
+      chosen.push_back(std::move(winner));
     }
+    parts.heads = std::move(chosen);
   }
   if (options.refit) {
     std::vector<uint32_t> all(texts.size());
     std::iota(all.begin(), all.end(), 0);
-    TrainedParts full = TrainOnRows(texts, fields, all, options);
+    std::vector<int> one_head_per_field(fields.size());
+    std::iota(one_head_per_field.begin(), one_head_per_field.end(), 0);
+    TrainedParts full = TrainOnRows(texts, fields, all, one_head_per_field, chosen_options, options);
     for (size_t f = 0; f < fields.size(); ++f) {
       full.heads[f].temperature = parts.heads[f].temperature;
       full.heads[f].part_temperature[0] = parts.heads[f].part_temperature[0];

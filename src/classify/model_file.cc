@@ -126,6 +126,7 @@ std::string BuildImage(const nlohmann::json& meta, const FeatureConfig& config,
       const size_t dim = hw.embedding.dim;
       jh["dim"] = dim;
       jh["emb_rows"] = hw.embedding.rows;
+      jh["emb_counts"] = hw.embedding.counts;
       AddMatrix(&w, p + "emb", hw.embedding.emb, hw.embedding.rows, dim, quantize);
       w.Add(p + "out", "f32", {k, dim}, hw.embedding.out.data(), k * dim * 4);
     }
@@ -285,6 +286,7 @@ Status ParseImageUnchecked(Model::Impl* impl) {
       const uint64_t emb_rows = jh.value("emb_rows", n_feat);
       if (emb_rows > n_feat) return DataLossError(src + ": head '" + v.field + "': emb_rows > features");
       v.emb_rows = static_cast<uint32_t>(emb_rows);
+      v.emb_counts = jh.value("emb_counts", false);
       FL_RETURN_IF_ERROR(matrix("emb", emb_rows, dim, &v.emb_f32, &v.emb_i8, &v.emb_scale));
       FL_ASSIGN_OR_RETURN(SectionRef o, GetSection(sections, src, p + "out", {"f32"}, {k, dim}));
       v.out = reinterpret_cast<const float*>(o.data);

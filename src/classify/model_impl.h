@@ -29,6 +29,7 @@ struct HeadView {
   int n_classes = 0;
   int dim = 0;
   uint32_t emb_rows = 0;           // features with id >= emb_rows have no embedding
+  bool emb_counts = false;         // embedding part weights features by count, not TF-IDF
   const float* w_f32 = nullptr;    // (n_features, n_classes)
   const int8_t* w_i8 = nullptr;    // (n_features, n_classes), row scale in w_scale
   const float* w_scale = nullptr;  // (n_features)

@@ -14,12 +14,14 @@ struct SparseMatrix {
   std::vector<uint64_t> row_ptr{0};
   std::vector<uint32_t> idx;
   std::vector<float> val;
+  std::vector<float> cnt;
   uint32_t n_cols = 0;
 
   size_t rows() const { return row_ptr.size() - 1; }
   void Append(const SparseVec& v) {
     idx.insert(idx.end(), v.idx.begin(), v.idx.end());
     val.insert(val.end(), v.val.begin(), v.val.end());
+    cnt.insert(cnt.end(), v.cnt.begin(), v.cnt.end());
     row_ptr.push_back(idx.size());
   }
 };
@@ -45,6 +47,7 @@ struct EmbeddingWeights {
   int dim = 0;
   int n_classes = 0;
   uint32_t rows = 0;       // features with id >= rows are ignored (ids are sorted per row)
+  bool counts = false;     // trained on raw counts (else TF-IDF weights)
   std::vector<float> emb;  // (rows, dim)
   std::vector<float> out;  // (n_classes, dim)
 };

@@ -64,6 +64,9 @@ void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>
     sub->add_option("--c", opt->svm_c, "SVM: inverse regularisation C")->capture_default_str();
     sub->add_option("--svm-iter", opt->svm_max_iter, "SVM: max passes per class")->capture_default_str();
     sub->add_option("--dim", opt->dim, "fasttext: embedding size")->capture_default_str();
+    sub->add_flag("!--no-auto-embedding", opt->auto_embedding,
+                  "ensemble: do not try the smooth embedding part on the holdout");
+    sub->add_flag("--emb-counts", opt->emb_counts, "fasttext part: average raw counts, not TF-IDF weights");
     sub->add_flag("!--emb-words-only", opt->emb_char_ngrams, "fasttext part: word n-grams only, no char n-grams");
     sub->add_option("--epoch", opt->epochs, "fasttext: epochs")->capture_default_str();
     sub->add_option("--lr", opt->lr, "fasttext: learning rate")->capture_default_str();

@@ -13,16 +13,6 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
-
-ReadOptions Skip(int max_reasons = 5) {
-  ReadOptions o;
-  o.skip_bad_rows = true;
-  o.max_reasons = max_reasons;
-  return o;
-}
-
 constexpr char kTickets[] =
     "id,subject,body,category,priority\n"
     "1,VPN down,Cannot connect,Network, P1 \n"

@@ -13,16 +13,6 @@ namespace {
 
 using Fields = std::vector<std::string>;
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
-
-ReadOptions Skip(int max_reasons = 5) {
-  ReadOptions o;
-  o.skip_bad_rows = true;
-  o.max_reasons = max_reasons;
-  return o;
-}
-
 TEST(ReadTable, MissingFileIsNotFound) {
   fl::testing::TempDir dir;
   auto t = ReadTable(dir.path() + "/nope.csv");

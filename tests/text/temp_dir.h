@@ -1,5 +1,5 @@
-// A fresh directory under ::testing::TempDir() for one test, removed with its contents at
-// the end of the test.
+// Helpers for the text tests: a fresh directory under ::testing::TempDir() for one test,
+// removed with its contents at the end of the test; Skip(); EXPECT_CONTAINS.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -44,3 +44,20 @@ class TempDir {
 };
 
 }  // namespace fl::testing
+
+#include "text/text.h"
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
+
+namespace fl::text {
+
+// ReadOptions that skip bad rows, keeping up to max_reasons reasons.
+inline ReadOptions Skip(int max_reasons = 5) {
+  ReadOptions o;
+  o.skip_bad_rows = true;
+  o.max_reasons = max_reasons;
+  return o;
+}
+
+}  // namespace fl::text
