@@ -95,7 +95,8 @@ class Model {
   const std::vector<std::string>& labels(int field) const;
   float temperature(int field) const;
 
-  // Probabilities over labels(field) for one text (calibrated: temperature applied).
+  // Probabilities over labels(field) for one text (calibrated: temperature applied); empty
+  // when field is not in [0, num_fields()).
   // With calibrated == false, the raw softmax (T = 1) — used to report ECE before/after.
   std::vector<float> PredictProba(std::string_view text, int field = 0,
                                   bool calibrated = true) const;

@@ -21,6 +21,8 @@ struct FeatureConfig {
 };
 
 constexpr uint64_t kCharGroupBit = 1ULL << 63;
+constexpr int kMaxWordNgrams = 8;
+constexpr int kMaxCharNgram = 32;
 
 // Appends the raw feature hashes of text (with repeats, one per occurrence) to *out.
 void ExtractHashes(std::string_view text, const FeatureConfig& config, std::vector<uint64_t>* out);

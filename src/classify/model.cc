@@ -113,6 +113,7 @@ void Model::Impl::Scores(int h, const SparseVec& x, float* scores, float* scratc
 }
 
 std::vector<float> Model::PredictProba(std::string_view text, int field, bool calibrated) const {
+  if (field < 0 || field >= num_fields()) return {};
   SparseVec x;
   std::vector<uint64_t> hashes;
   impl_->features.Vectorize(text, &x, &hashes);
@@ -344,6 +345,24 @@ std::array<float, 3> CalibrateHead(const Model::Impl& impl, int h, const std::ve
   return t;
 }
 
+Status ValidateOptions(const TrainOptions& o) {
+  auto bad = [](const std::string& what) { return InvalidArgumentError("training option " + what); };
+  if (o.word_ngrams < 1 || o.word_ngrams > kMaxWordNgrams) return bad("word_ngrams must be 1..8");
+  if (o.char_max != 0 && (o.char_min < 1 || o.char_min > o.char_max || o.char_max > kMaxCharNgram)) {
+    return bad("char n-grams need 1 <= minn <= maxn <= 32 (or maxn 0 for none)");
+  }
+  if (o.min_count < 1) return bad("min_count must be >= 1");
+  if (!std::isfinite(o.char_weight) || o.char_weight < 0) return bad("char_weight must be >= 0");
+  if (!(o.svm_c > 0) || !std::isfinite(o.svm_c)) return bad("C must be > 0");
+  if (o.svm_max_iter < 1) return bad("svm_max_iter must be >= 1");
+  if (o.dim < 1 || o.dim > 4096) return bad("dim must be 1..4096");
+  if (o.epochs < 1) return bad("epochs must be >= 1");
+  if (!(o.lr > 0) || !std::isfinite(o.lr)) return bad("lr must be > 0");
+  if (!(o.holdout >= 0 && o.holdout <= 0.5)) return bad("holdout must be in [0, 0.5]");
+  if (o.threads < 0 || o.threads > 1024) return bad("threads must be 0..1024");
+  return OkStatus();
+}
+
 }  // namespace
 
 const char* AlgorithmName(Algorithm a) {
@@ -367,6 +386,7 @@ bool ParseAlgorithm(std::string_view name, Algorithm* out) {
 
 Result<Model> Model::Train(const std::vector<std::string>& texts,
                            const std::vector<FieldData>& fields, const TrainOptions& options) {
+  FL_RETURN_IF_ERROR(ValidateOptions(options));
   if (texts.empty()) return InvalidArgumentError("no training texts");
   if (fields.empty()) return InvalidArgumentError("no label field to train");
   for (const FieldData& f : fields) {

@@ -13,6 +13,7 @@
 // Section table entries: {"name", "dtype": "f32"|"i8"|"u64", "shape": [...], "offset", "size"}.
 // Every count, offset and size is checked against the file before use; a file that fails
 // any check is refused with a message naming the file and the check.
+#include <cmath>
 #include <cstring>
 
 #include "classify/model_impl.h"
@@ -42,7 +43,7 @@ class ImageWriter {
   }
   std::string Finish(nlohmann::json header) {
     header["sections"] = sections_;
-    const std::string h = header.dump();
+    const std::string h = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string out(kMagic, 8);
     const uint32_t version = kVersion, len = static_cast<uint32_t>(h.size());
     out.append(reinterpret_cast<const char*>(&version), 4);
@@ -222,10 +223,19 @@ Status ParseImageUnchecked(Model::Impl* impl) {
 
   const auto& jf = impl->header.at("features");
   FeatureConfig& fc = impl->feature_config;
-  fc.word_ngrams = jf.at("word_ngrams").get<int>();
-  fc.char_min = jf.at("char_min").get<int>();
-  fc.char_max = jf.at("char_max").get<int>();
-  fc.char_weight = jf.at("char_weight").get<float>();
+  const int64_t word_ngrams = jf.at("word_ngrams").get<int64_t>();
+  const int64_t char_min = jf.at("char_min").get<int64_t>();
+  const int64_t char_max = jf.at("char_max").get<int64_t>();
+  const double char_weight = jf.at("char_weight").get<double>();
+  if (word_ngrams < 1 || word_ngrams > kMaxWordNgrams ||
+      (char_max != 0 && (char_min < 1 || char_min > char_max || char_max > kMaxCharNgram)) ||
+      !std::isfinite(char_weight) || char_weight < 0) {
+    return DataLossError(src + ": feature settings out of range");
+  }
+  fc.word_ngrams = static_cast<int>(word_ngrams);
+  fc.char_min = static_cast<int>(char_min);
+  fc.char_max = static_cast<int>(char_max);
+  fc.char_weight = static_cast<float>(char_weight);
   const uint64_t n_feat = jf.at("n_features").get<uint64_t>();
   if (n_feat >= UINT32_MAX) return DataLossError(src + ": too many features");
   FL_ASSIGN_OR_RETURN(SectionRef keys, GetSection(sections, src, "feature_keys", {"u64"}, {n_feat}));

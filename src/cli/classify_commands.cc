@@ -159,7 +159,8 @@ void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>
     sub->add_option("--model", *model, "Model file")->required();
     sub->add_option("--input", *input, "Read texts from this file instead of stdin");
     sub->add_option("--field", *field, "Field (head) to predict; default: all fields");
-    sub->add_option("--top-k,-k", *top_k, "Labels per prediction")->capture_default_str();
+    sub->add_option("--top-k,-k", *top_k, "Labels per prediction")
+        ->check(CLI::PositiveNumber)->capture_default_str();
     commands->emplace_back(sub, [=] {
       auto m = classify::Model::Load(*model);
       if (!m.ok()) return Fail(m.status().ToString());
@@ -202,9 +203,14 @@ void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>
         out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         out += '\n';
         std::fwrite(out.data(), 1, out.size(), stdout);
+        // Answer each line as it comes, so a caller can pipe texts in one at a time.
+        if (in == stdin) std::fflush(stdout);
       }
       std::free(line);
+      const bool read_error = std::ferror(in) != 0;
       if (in != stdin) std::fclose(in);
+      if (read_error) return Fail((input->empty() ? std::string("stdin") : *input) + ": read error");
+      if (std::fflush(stdout) != 0 || std::ferror(stdout)) return Fail("stdout: write error");
       return 0;
     });
   }

@@ -31,13 +31,19 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("FRONTLINE_LOG")) {
     const std::string v = env;
     if (v == "debug") fl::SetLogLevel(fl::LogLevel::kDebug);
+    if (v == "info") fl::SetLogLevel(fl::LogLevel::kInfo);
     if (v == "warn") fl::SetLogLevel(fl::LogLevel::kWarn);
     if (v == "error") fl::SetLogLevel(fl::LogLevel::kError);
   }
   if (verbose) fl::SetLogLevel(fl::LogLevel::kDebug);
   if (quiet) fl::SetLogLevel(fl::LogLevel::kError);
   for (auto& [sub, run] : commands) {
-    if (sub->parsed()) return run();
+    if (!sub->parsed()) continue;
+    try {
+      return run();
+    } catch (const std::exception& e) {  // a bug or resource exhaustion: say so, exit 1
+      return fl::cli::Fail(std::string("unexpected error: ") + e.what());
+    }
   }
   return 2;
 }

@@ -23,7 +23,7 @@ void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
 LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load()); }
 
 void Log(LogLevel level, std::string_view message) {
-  if (static_cast<int>(level) < g_level.load()) return;
+  if (level == LogLevel::kQuiet || static_cast<int>(level) < g_level.load()) return;
   static constexpr const char* kNames[] = {"debug", "info", "warning", "error"};
   std::lock_guard<std::mutex> lock(g_log_mu);
   std::fprintf(stderr, "%s: %.*s\n", kNames[static_cast<int>(level)],

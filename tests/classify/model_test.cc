@@ -1,11 +1,14 @@
 // Model training, prediction, save/load and corruption handling, on a small synthetic
 // corpus built here.
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <cstdio>
 #include <fstream>
 #include <random>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "classify/classify.h"
 
@@ -145,6 +148,73 @@ TEST(ModelFileTest, RefusesCorruptTruncatedAndForeignFiles) {
   ASSERT_FALSE(f.ok());
   EXPECT_NE(f.status().message().find("not a frontline model"), std::string::npos);
   std::remove(path.c_str());
+}
+
+// Rewrites a saved model's JSON header with edit() and a valid checksum: what a crafted
+// file looks like. The loader must still refuse settings that would misbehave.
+std::string WithEditedHeader(const std::string& image,
+                             const std::function<void(nlohmann::json*)>& edit) {
+  uint32_t len;
+  std::memcpy(&len, image.data() + 12, 4);
+  const size_t data_start = (16 + len + 63) / 64 * 64;
+  nlohmann::json header = nlohmann::json::parse(image.substr(16, len));
+  edit(&header);
+  const std::string h = header.dump();
+  std::string out = image.substr(0, 12);
+  const uint32_t new_len = static_cast<uint32_t>(h.size());
+  out.append(reinterpret_cast<const char*>(&new_len), 4);
+  out += h;
+  out.resize((out.size() + 63) / 64 * 64, '\0');
+  out += image.substr(data_start, image.size() - 8 - data_start);
+  const uint64_t sum = Hash64(out);
+  out.append(reinterpret_cast<const char*>(&sum), 8);
+  return out;
+}
+
+TEST(ModelFileTest, RefusesCraftedHeaders) {
+  const Corpus train = MakeCorpus(200, 8);
+  auto m = Model::Train(train.texts, {train.field}, SmallOptions(Algorithm::kEnsemble));
+  ASSERT_TRUE(m.ok());
+  const std::string path = testing::TempDir() + "/fl_model_crafted.flm";
+  ASSERT_TRUE(m->Save(path).ok());
+  const std::string image = *ReadFile(path);
+  // The untouched rewrite loads: the helper itself is right.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << WithEditedHeader(image, [](nlohmann::json*) {});
+  ASSERT_TRUE(Model::Load(path).ok());
+  const std::vector<std::function<void(nlohmann::json*)>> edits = {
+      [](nlohmann::json* h) { (*h)["features"]["char_min"] = -1; },
+      [](nlohmann::json* h) { (*h)["features"]["word_ngrams"] = 1000; },
+      [](nlohmann::json* h) { (*h)["features"]["n_features"] = 1ULL << 40; },
+      [](nlohmann::json* h) { (*h)["heads"][0]["labels"] = {"only"}; },
+      [](nlohmann::json* h) { (*h)["heads"][0]["temperature"] = -2; },
+      [](nlohmann::json* h) { (*h)["heads"][0]["dim"] = "fifty"; },
+      [](nlohmann::json* h) { (*h)["sections"][0]["offset"] = 1ULL << 50; },
+      [](nlohmann::json* h) { (*h)["sections"][0]["size"] = 3; },
+      [](nlohmann::json* h) { h->erase("heads"); },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << WithEditedHeader(image, edits[i]);
+    auto r = Model::Load(path);
+    EXPECT_FALSE(r.ok()) << "edit " << i << " was accepted";
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find(path), std::string::npos);
+    }
+  }
+  std::remove(path.c_str());
+}
+
+TEST(ModelTrainTest, RejectsBadOptions) {
+  const Corpus train = MakeCorpus(100, 9);
+  for (auto change : std::vector<std::function<void(TrainOptions*)>>{
+           [](TrainOptions* o) { o->dim = 0; }, [](TrainOptions* o) { o->svm_c = 0; },
+           [](TrainOptions* o) { o->char_min = -1; }, [](TrainOptions* o) { o->lr = -1; },
+           [](TrainOptions* o) { o->word_ngrams = 0; }}) {
+    TrainOptions o = SmallOptions(Algorithm::kSvm);
+    change(&o);
+    auto m = Model::Train(train.texts, {train.field}, o);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  }
 }
 
 TEST(ModelTrainTest, RejectsBadInput) {

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -85,6 +86,14 @@ TEST_F(CliTest, PredictWritesJsonLines) {
     ++n;
   }
   EXPECT_EQ(n, 2);
+}
+
+TEST_F(CliTest, PredictRejectsBadTopKAndAnswersEmptyLines) {
+  ShellResult r = Sh("echo hi | " + Bin() + " predict --model " + Dir() + "/m.flm --top-k 0", true);
+  EXPECT_NE(r.code, 0);
+  r = Sh("printf '\\n\\n' | " + Bin() + " predict --model " + Dir() + "/m.flm --field category");
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;  // one answer per line
 }
 
 TEST_F(CliTest, HtmlReportIsSelfContained) {
