@@ -9,38 +9,12 @@
 #include "cli/cli.h"
 
 namespace fl::cli {
-namespace {
-
-struct DataFlags {
-  std::string data, text_cols, label_cols;
-  bool skip_bad_rows = false;
-
-  void Add(CLI::App* sub, bool labels_required) {
-    sub->add_option("--data", data, "Tickets file: .csv, .tsv or .jsonl")->required();
-    sub->add_option("--text", text_cols, "Text column(s), comma-separated; joined")->required();
-    auto* l = sub->add_option("--label", label_cols, "Label column(s), comma-separated: one specialist each");
-    if (labels_required) l->required();
-    sub->add_flag("--skip-bad-rows", skip_bad_rows,
-                  "Skip malformed rows (counted and reported) instead of stopping");
-  }
-  classify::DataSpec Spec() const {
-    classify::DataSpec s;
-    s.path = data;
-    s.columns.text_columns = text::SplitList(text_cols);
-    s.columns.label_columns = text::SplitList(label_cols);
-    s.read.skip_bad_rows = skip_bad_rows;
-    return s;
-  }
-};
-
 void ReportSkipped(const text::ReadStats& stats) {
   if (stats.rows_skipped == 0) return;
   LogWarn("skipped " + std::to_string(stats.rows_skipped) + " bad row(s) of " +
           std::to_string(stats.rows_read + stats.rows_skipped) + "; first reasons:");
   for (const std::string& r : stats.skip_reasons) LogWarn("  " + r);
 }
-
-}  // namespace
 
 void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands) {
   // ---- train ----

@@ -7,12 +7,42 @@
 
 #include <CLI/CLI.hpp>
 
+#include "classify/classify.h"
+
 namespace fl::cli {
 
 using Runner = std::function<int()>;
 
+// The --data / --text / --label / --skip-bad-rows flags shared by commands that read tickets.
+struct DataFlags {
+  std::string data, text_cols, label_cols;
+  bool skip_bad_rows = false;
+
+  void Add(CLI::App* sub, bool labels_required) {
+    sub->add_option("--data", data, "Tickets file: .csv, .tsv or .jsonl")->required();
+    sub->add_option("--text", text_cols, "Text column(s), comma-separated; joined")->required();
+    auto* l = sub->add_option("--label", label_cols, "Label column(s), comma-separated: one specialist each");
+    if (labels_required) l->required();
+    sub->add_flag("--skip-bad-rows", skip_bad_rows,
+                  "Skip malformed rows (counted and reported) instead of stopping");
+  }
+  classify::DataSpec Spec() const {
+    classify::DataSpec s;
+    s.path = data;
+    s.columns.text_columns = text::SplitList(text_cols);
+    s.columns.label_columns = text::SplitList(label_cols);
+    s.read.skip_bad_rows = skip_bad_rows;
+    return s;
+  }
+};
+
+// Logs how many rows were skipped and the first reasons (nothing when none were).
+void ReportSkipped(const text::ReadStats& stats);
+
 // Registers train / eval / predict.
 void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+// Registers calibrate / eval-routing.
+void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 
 // Prints "error: <message>" to stderr and returns the exit code for a failed command.
 int Fail(const std::string& message);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "frontline 0.1.0");
   std::vector<std::pair<CLI::App*, fl::cli::Runner>> commands;
   fl::cli::AddClassifyCommands(&app, &commands);
+  fl::cli::AddRoutingCommands(&app, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,25 +11,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/shell.h"
+
 namespace {
 
-struct ShellResult {
-  int code = -1;
-  std::string out;  // stdout (stderr is folded in when fold_stderr)
-};
-
-ShellResult Sh(const std::string& cmd, bool fold_stderr = false) {
-  ShellResult r;
-  const std::string full = cmd + (fold_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(full.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using fl::testing::ShellResult;
+using fl::testing::Sh;
 
 class CliTest : public testing::Test {
  protected:
@@ -42,7 +29,7 @@ class CliTest : public testing::Test {
                        "/sample --n 3000 --seed 7 --split 0.2", true);
     ASSERT_EQ(gen.code, 0) << gen.out;
     const ShellResult train = Sh(Bin() + " train --data " + *dir_ + "/sample/train.csv --text subject,body "
-                         "--label category,priority,queue --model " + *dir_ + "/m.flm --threads 2", true);
+                         "--label category,priority,queue --model " + *dir_ + "/m.flm --threads 1 --seed 3", true);
     ASSERT_EQ(train.code, 0) << train.out;
   }
   static void TearDownTestSuite() {
@@ -63,6 +50,7 @@ TEST_F(CliTest, EvalJsonBeatsFloor) {
   for (const char* key : {"n", "accuracy", "macro_f1", "ece", "coverage_at_precision"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
+  SCOPED_TRACE(r.out);
   EXPECT_EQ(j["n"].get<int>(), 600);
   // The largest of 15 categories is well under 20%: a broken model cannot pass this.
   EXPECT_GT(j["accuracy"].get<double>(), 0.75);

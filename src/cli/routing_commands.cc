@@ -1,0 +1,102 @@
+// frontline calibrate | eval-routing.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/cli.h"
+#include "pipeline/pipeline.h"
+
+namespace fl::cli {
+
+void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands) {
+  // ---- calibrate ----
+  {
+    auto* sub = app->add_subcommand(
+        "calibrate", "Pick confidence thresholds with a precision guarantee; stored next to the model");
+    auto data = std::make_shared<DataFlags>();
+    auto model = std::make_shared<std::string>();
+    auto opt = std::make_shared<pipeline::CalibrateOptions>();
+    sub->add_option("--model", *model, "Model file (thresholds go to MODEL.routing.json)")->required();
+    data->Add(sub, true);
+    sub->add_option("--precision", opt->threshold.precision, "Target precision of automated decisions")
+        ->check(CLI::Range(0.5, 0.9999))->capture_default_str();
+    sub->add_option("--delta", opt->threshold.delta, "Allowed probability that the guarantee fails")
+        ->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+    sub->add_option("--alpha", opt->alpha, "Conformal prediction sets miss the true label at most this often")
+        ->check(CLI::Range(0.001, 0.5))->capture_default_str();
+    sub->add_option("--field", opt->field, "Field to calibrate (default: the one named like --label)");
+    sub->add_option("--oos-label", opt->oos_label, "Label of the out-of-scope class in the data");
+    sub->add_option("--oos-max-drop", opt->oos_max_accuracy_drop,
+                    "Out-of-scope threshold may cost at most this much in-scope accuracy")
+        ->check(CLI::Range(0.0, 0.5))->capture_default_str();
+    sub->add_option("--threads", opt->threads, "Threads (0: all cores)");
+    commands->emplace_back(sub, [=] {
+      auto m = classify::Model::Load(*model);
+      if (!m.ok()) return Fail(m.status().ToString());
+      pipeline::RoutingConfig existing;
+      auto old = pipeline::LoadRouting(*model, *m);
+      if (old.ok()) existing = std::move(old).value();
+      auto config = pipeline::CalibrateRouting(*m, data->Spec(), *opt, std::move(existing));
+      if (!config.ok()) return Fail(config.status().ToString());
+      Status s = pipeline::SaveRouting(*model, *config);
+      if (!s.ok()) return Fail(s.ToString());
+      std::cout << pipeline::RoutingJson(*config) << "\n";
+      LogInfo("wrote " + pipeline::RoutingPath(*model));
+      return 0;
+    });
+  }
+  // ---- eval-routing ----
+  {
+    auto* sub = app->add_subcommand("eval-routing",
+                                    "Measure automation rate and precision of the calibrated thresholds");
+    auto data = std::make_shared<DataFlags>();
+    auto model = std::make_shared<std::string>();
+    auto field = std::make_shared<std::string>();
+    auto oos_label = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    auto threads = std::make_shared<int>(0);
+    sub->add_option("--model", *model, "Model file, calibrated with frontline calibrate")->required();
+    data->Add(sub, true);
+    sub->add_option("--field", *field, "Field to evaluate (default: the one named like --label)");
+    sub->add_option("--oos-label", *oos_label,
+                    "Out-of-scope label (must match the one given to calibrate)");
+    sub->add_flag("--json", *json, "Print one JSON object");
+    sub->add_option("--threads", *threads, "Threads (0: all cores)");
+    commands->emplace_back(sub, [=] {
+      auto m = classify::Model::Load(*model);
+      if (!m.ok()) return Fail(m.status().ToString());
+      auto config = pipeline::LoadRouting(*model, *m);
+      if (!config.ok()) {
+        if (config.status().code() == StatusCode::kNotFound) {
+          return Fail(pipeline::RoutingPath(*model) + " not found: run frontline calibrate first");
+        }
+        return Fail(config.status().ToString());
+      }
+      auto ev = pipeline::EvaluateRouting(*m, *config, data->Spec(), *field, *threads);
+      if (!ev.ok()) return Fail(ev.status().ToString());
+      if (!oos_label->empty()) {
+        const pipeline::FieldRouting* fr = config->Find(ev->field);
+        if (fr == nullptr || fr->oos_label != *oos_label) {
+          return Fail("field '" + ev->field + "' was not calibrated with --oos-label " + *oos_label);
+        }
+      }
+      if (*json) {
+        std::cout << pipeline::RoutingEvalJson(*ev) << "\n";
+        return 0;
+      }
+      std::printf("field %s: n=%lld threshold=%.4f\n", ev->field.c_str(),
+                  static_cast<long long>(ev->n), ev->threshold);
+      std::printf("  automated %.1f%% (%lld) at precision %.4f; escalated %lld with prediction sets "
+                  "of %.2f labels on average (true label in the set %.1f%%)\n",
+                  100 * ev->coverage, static_cast<long long>(ev->accepted), ev->precision,
+                  static_cast<long long>(ev->escalated), ev->mean_set_size, 100 * ev->set_coverage);
+      if (ev->has_oos) {
+        std::printf("  in-scope accuracy %.4f, out-of-scope recall %.4f\n", ev->in_scope_accuracy,
+                    ev->oos_recall);
+      }
+      return 0;
+    });
+  }
+}
+
+}  // namespace fl::cli

@@ -1,0 +1,310 @@
+// Routing calibration and evaluation on labelled files: the model's probabilities for a
+// field, turned into thresholds (route) and measured.
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/pipeline.h"
+
+namespace fl::pipeline {
+namespace {
+
+using nlohmann::json;
+
+// The model's calibrated probabilities for one field over a labelled file.
+struct FieldPredictions {
+  int head = 0;
+  std::vector<int> gold;  // -1: a label the model does not know
+  std::vector<std::vector<float>> probs;
+  std::vector<int> pred;
+  std::vector<float> conf;
+};
+
+Result<FieldPredictions> PredictField(const classify::Model& model, const classify::DataSpec& data,
+                                      const std::string& field, int threads) {
+  if (data.columns.label_columns.size() != 1) {
+    return InvalidArgumentError("give exactly one label column (--label)");
+  }
+  FL_ASSIGN_OR_RETURN(text::LabeledData d,
+                      text::LoadLabeledData(data.path, data.columns, data.read));
+  if (d.texts.empty()) return InvalidArgumentError(data.path + ": no usable rows");
+  FieldPredictions out;
+  const std::string& name = field.empty() ? d.label_columns[0] : field;
+  out.head = model.FindField(name);
+  if (out.head < 0 && field.empty() && model.num_fields() == 1) out.head = 0;
+  if (out.head < 0) return InvalidArgumentError("model has no field '" + name + "'");
+  const std::vector<std::string>& labels = model.labels(out.head);
+  const size_t n = d.texts.size();
+  out.gold.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto it = std::find(labels.begin(), labels.end(), d.labels[0][i]);
+    out.gold[i] = it == labels.end() ? -1 : static_cast<int>(it - labels.begin());
+  }
+  out.probs.resize(n);
+  out.pred.resize(n);
+  out.conf.resize(n);
+  ThreadPool pool(threads);
+  pool.ParallelFor(n, [&](int, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      out.probs[i] = model.PredictProba(d.texts[i], out.head);
+      const auto& p = out.probs[i];
+      out.pred[i] = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+      out.conf[i] = p[out.pred[i]];
+    }
+  });
+  return out;
+}
+
+// Highest probability among labels other than skip.
+float InScopeConfidence(const std::vector<float>& p, int skip) {
+  float best = 0;
+  for (size_t c = 0; c < p.size(); ++c) {
+    if (static_cast<int>(c) != skip) best = std::max(best, p[c]);
+  }
+  return best;
+}
+
+json ThresholdToJson(const route::Threshold& t) {
+  return {{"tau", t.tau},           {"feasible", t.feasible}, {"n", t.n},
+          {"accepted", t.accepted}, {"errors", t.errors},     {"coverage", t.coverage},
+          {"precision", t.precision}, {"p_value", t.p_value}};
+}
+
+route::Threshold ThresholdFromJson(const json& j) {
+  route::Threshold t;
+  t.tau = j.at("tau").get<double>();
+  t.feasible = j.at("feasible").get<bool>();
+  t.n = j.value("n", int64_t{0});
+  t.accepted = j.value("accepted", int64_t{0});
+  t.errors = j.value("errors", int64_t{0});
+  t.coverage = j.value("coverage", 0.0);
+  t.precision = j.value("precision", 0.0);
+  t.p_value = j.value("p_value", 1.0);
+  return t;
+}
+
+}  // namespace
+
+const FieldRouting* RoutingConfig::Find(const std::string& field) const {
+  for (const FieldRouting& f : fields) {
+    if (f.field == field) return &f;
+  }
+  return nullptr;
+}
+
+std::string ModelHash(const classify::Model& model) { return HexHash64(model.MetadataJson()); }
+
+std::string RoutingPath(const std::string& model_path) { return model_path + ".routing.json"; }
+
+Result<RoutingConfig> CalibrateRouting(const classify::Model& model, const classify::DataSpec& data,
+                                       const CalibrateOptions& options, RoutingConfig config) {
+  FL_ASSIGN_OR_RETURN(FieldPredictions fp, PredictField(model, data, options.field, options.threads));
+  const std::vector<std::string>& labels = model.labels(fp.head);
+  FieldRouting fr;
+  fr.field = model.field_name(fp.head);
+  fr.target_precision = options.threshold.precision;
+  fr.delta = options.threshold.delta;
+  int oos = -1;
+  if (!options.oos_label.empty()) {
+    auto it = std::find(labels.begin(), labels.end(), options.oos_label);
+    if (it == labels.end()) {
+      return InvalidArgumentError("field '" + fr.field + "' has no label '" + options.oos_label +
+                                  "' (--oos-label must name a class the model was trained on)");
+    }
+    oos = static_cast<int>(it - labels.begin());
+    fr.oos_label = options.oos_label;
+  }
+  const size_t n = fp.gold.size();
+  std::vector<bool> correct(n);
+  for (size_t i = 0; i < n; ++i) correct[i] = fp.pred[i] == fp.gold[i];
+  fr.guaranteed = route::GuaranteedThreshold(fp.conf, correct, options.threshold);
+  fr.empirical = route::EmpiricalThreshold(fp.conf, correct, options.threshold);
+  const std::vector<route::Threshold> per_class = route::PerClassThresholds(
+      fp.conf, correct, fp.pred, static_cast<int>(labels.size()), options.threshold);
+  for (size_t c = 0; c < labels.size(); ++c) fr.per_class[labels[c]] = per_class[c];
+  // Prediction sets are shown for escalated items, so they are calibrated on the items the
+  // threshold escalates (coverage holds for that group), or on all when too few are.
+  std::vector<std::vector<float>> known_probs;
+  std::vector<int> known_gold;
+  for (int pass = 0; pass < 2 && known_probs.size() < 30; ++pass) {
+    known_probs.clear();
+    known_gold.clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (fp.gold[i] >= 0 && (pass == 1 || fp.conf[i] < fr.guaranteed.tau)) {
+        known_probs.push_back(fp.probs[i]);
+        known_gold.push_back(fp.gold[i]);
+      }
+    }
+  }
+  fr.conformal = route::CalibrateConformal(known_probs, known_gold, options.alpha,
+                                           route::ConformalMethod::kLac);
+  if (oos >= 0) {
+    // In-scope accuracy as a function of the rejection threshold t is non-increasing; keep
+    // the largest t whose accuracy stays within the allowed drop of t = 0.
+    std::vector<std::pair<float, bool>> in_scope;  // (in-scope confidence, right label)
+    for (size_t i = 0; i < n; ++i) {
+      if (fp.gold[i] == oos) continue;
+      in_scope.emplace_back(InScopeConfidence(fp.probs[i], oos),
+                            fp.pred[i] == fp.gold[i] && fp.pred[i] != oos);
+    }
+    std::sort(in_scope.begin(), in_scope.end());
+    int64_t right = 0;
+    for (const auto& e : in_scope) right += e.second;
+    const double total = std::max<size_t>(1, in_scope.size());
+    const double floor_acc = right / total - options.oos_max_accuracy_drop;
+    double best = 0;
+    int64_t lost = 0;  // right answers rejected by thresholds at or below in_scope[k].first
+    for (size_t k = 0; k < in_scope.size(); ++k) {
+      // Threshold t = in_scope[k].first rejects everything strictly below it.
+      if ((right - lost) / total >= floor_acc) best = in_scope[k].first;
+      else break;
+      lost += in_scope[k].second;
+    }
+    fr.oos_threshold = best;
+  }
+  config.model_hash = ModelHash(model);
+  bool replaced = false;
+  for (FieldRouting& f : config.fields) {
+    if (f.field == fr.field) {
+      f = fr;
+      replaced = true;
+    }
+  }
+  if (!replaced) config.fields.push_back(fr);
+  return config;
+}
+
+std::string RoutingJson(const RoutingConfig& config) {
+  json fields = json::array();
+  for (const FieldRouting& f : config.fields) {
+    json per_class = json::object();
+    for (const auto& [label, t] : f.per_class) per_class[label] = ThresholdToJson(t);
+    json jf = {{"field", f.field},
+               {"precision", f.target_precision},
+               {"delta", f.delta},
+               {"threshold", f.guaranteed.tau},
+               {"guaranteed", ThresholdToJson(f.guaranteed)},
+               {"empirical", ThresholdToJson(f.empirical)},
+               {"per_class", per_class},
+               {"conformal", {{"method", f.conformal.method == route::ConformalMethod::kLac ? "lac" : "aps"},
+                              {"alpha", f.conformal.alpha},
+                              {"qhat", f.conformal.qhat}}}};
+    if (!f.oos_label.empty()) jf["oos"] = {{"label", f.oos_label}, {"threshold", f.oos_threshold}};
+    fields.push_back(jf);
+  }
+  return json{{"format", "frontline-routing"}, {"version", 1}, {"model_hash", config.model_hash},
+              {"fields", fields}}
+      .dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+Result<RoutingConfig> LoadRouting(const std::string& model_path, const classify::Model& model) {
+  const std::string path = RoutingPath(model_path);
+  FL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  RoutingConfig config;
+  try {
+    const json j = json::parse(text);
+    config.model_hash = j.at("model_hash").get<std::string>();
+    for (const json& jf : j.at("fields")) {
+      FieldRouting f;
+      f.field = jf.at("field").get<std::string>();
+      f.target_precision = jf.at("precision").get<double>();
+      f.delta = jf.at("delta").get<double>();
+      f.guaranteed = ThresholdFromJson(jf.at("guaranteed"));
+      f.empirical = ThresholdFromJson(jf.at("empirical"));
+      for (const auto& [label, t] : jf.at("per_class").items()) f.per_class[label] = ThresholdFromJson(t);
+      const json& jc = jf.at("conformal");
+      f.conformal.method = jc.at("method").get<std::string>() == "aps" ? route::ConformalMethod::kAps
+                                                                      : route::ConformalMethod::kLac;
+      f.conformal.alpha = jc.at("alpha").get<double>();
+      f.conformal.qhat = jc.at("qhat").get<double>();
+      if (jf.contains("oos")) {
+        f.oos_label = jf["oos"].at("label").get<std::string>();
+        f.oos_threshold = jf["oos"].at("threshold").get<double>();
+      }
+      config.fields.push_back(std::move(f));
+    }
+  } catch (const json::exception& e) {
+    return DataLossError(path + ": malformed routing file: " + e.what());
+  }
+  if (config.model_hash != ModelHash(model)) {
+    return FailedPreconditionError(path + " was calibrated for another model file; run "
+                                   "frontline calibrate again");
+  }
+  return config;
+}
+
+Status SaveRouting(const std::string& model_path, const RoutingConfig& config) {
+  return WriteFileAtomic(RoutingPath(model_path), RoutingJson(config) + "\n");
+}
+
+Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingConfig& config,
+                                    const classify::DataSpec& data, const std::string& field,
+                                    int threads) {
+  FL_ASSIGN_OR_RETURN(FieldPredictions fp, PredictField(model, data, field, threads));
+  const std::string& name = model.field_name(fp.head);
+  const FieldRouting* fr = config.Find(name);
+  if (fr == nullptr) {
+    return FailedPreconditionError("field '" + name + "' is not calibrated; run frontline calibrate");
+  }
+  const std::vector<std::string>& labels = model.labels(fp.head);
+  int oos = -1;
+  if (!fr->oos_label.empty()) {
+    oos = static_cast<int>(std::find(labels.begin(), labels.end(), fr->oos_label) - labels.begin());
+    if (oos >= static_cast<int>(labels.size())) oos = -1;
+  }
+  RoutingEval ev;
+  ev.field = name;
+  ev.threshold = fr->guaranteed.tau;
+  ev.has_oos = oos >= 0;
+  int64_t right = 0, in_scope = 0, in_scope_right = 0, oos_items = 0, oos_caught = 0;
+  int64_t set_total = 0, set_hits = 0;
+  const size_t n = fp.gold.size();
+  for (size_t i = 0; i < n; ++i) {
+    const bool out_of_scope =
+        oos >= 0 && (fp.pred[i] == oos || InScopeConfidence(fp.probs[i], oos) < fr->oos_threshold);
+    const bool accepted = !out_of_scope && fp.conf[i] >= fr->guaranteed.tau;
+    const bool is_right = fp.pred[i] == fp.gold[i];
+    if (accepted) {
+      ++ev.accepted;
+      right += is_right;
+    } else {
+      ++ev.escalated;
+      const std::vector<int> set = route::PredictionSet(fp.probs[i], fr->conformal);
+      set_total += static_cast<int64_t>(set.size());
+      set_hits += std::find(set.begin(), set.end(), fp.gold[i]) != set.end();
+    }
+    if (oos >= 0) {
+      if (fp.gold[i] == oos) {
+        ++oos_items;
+        oos_caught += out_of_scope;
+      } else {
+        ++in_scope;
+        in_scope_right += !out_of_scope && is_right;
+      }
+    }
+  }
+  ev.n = static_cast<int64_t>(n);
+  ev.coverage = n ? static_cast<double>(ev.accepted) / n : 0;
+  ev.precision = ev.accepted ? static_cast<double>(right) / ev.accepted : 1.0;
+  ev.mean_set_size = ev.escalated ? static_cast<double>(set_total) / ev.escalated : 0;
+  ev.set_coverage = ev.escalated ? static_cast<double>(set_hits) / ev.escalated : 1.0;
+  ev.in_scope_accuracy = in_scope ? static_cast<double>(in_scope_right) / in_scope : 0;
+  ev.oos_recall = oos_items ? static_cast<double>(oos_caught) / oos_items : 0;
+  return ev;
+}
+
+std::string RoutingEvalJson(const RoutingEval& e) {
+  json j = {{"field", e.field},         {"n", e.n},
+            {"coverage", e.coverage},   {"precision", e.precision},
+            {"threshold", e.threshold}, {"accepted", e.accepted},
+            {"escalated", e.escalated}, {"mean_set_size", e.mean_set_size},
+            {"set_coverage", e.set_coverage}};
+  if (e.has_oos) {
+    j["in_scope_accuracy"] = e.in_scope_accuracy;
+    j["oos_recall"] = e.oos_recall;
+  }
+  return j.dump();
+}
+
+}  // namespace fl::pipeline

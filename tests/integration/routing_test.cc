@@ -1,0 +1,98 @@
+// End-to-end: frontline calibrate and eval-routing on the generated sample.
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/shell.h"
+
+namespace {
+
+using fl::testing::ShellResult;
+using fl::testing::Sh;
+
+ShellResult Shell(const std::string& cmd) { return Sh(cmd, true); }
+// stdout only, for JSON.
+std::string Stdout(const std::string& cmd) { return Sh(cmd).out; }
+
+class RoutingTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string tmpl = testing::TempDir() + "/fl_routing_test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = new std::string(tmpl);
+    const std::string gen = "/usr/bin/python3 " FL_SOURCE_DIR "/scripts/gen_sample.py";
+    ASSERT_EQ(Shell(gen + " --out " + *dir_ + "/s --n 3000 --seed 7 --split 0.2").code, 0);
+    ASSERT_EQ(Shell(gen + " --out " + *dir_ + "/cal --n 1500 --seed 8 --format csv").code, 0);
+    const ShellResult t = Shell(std::string(FL_BINARY) + " train --data " + *dir_ +
+                      "/s/train.csv --text subject,body --label category --model " + *dir_ +
+                      "/m.flm --threads 1 --seed 3");
+    ASSERT_EQ(t.code, 0) << t.out;
+  }
+  static void TearDownTestSuite() {
+    Shell("rm -rf " + *dir_);
+    delete dir_;
+  }
+  static std::string Fl() { return FL_BINARY; }
+  static std::string Dir() { return *dir_; }
+  static std::string* dir_;
+};
+std::string* RoutingTest::dir_ = nullptr;
+
+TEST_F(RoutingTest, CalibrateThenEvaluate) {
+  const std::string cal = Fl() + " calibrate --model " + Dir() + "/m.flm --data " + Dir() +
+                          "/cal/tickets.csv --text subject,body --label category --precision 0.90 --delta 0.05";
+  const auto cj = nlohmann::json::parse(Stdout(cal));
+  ASSERT_EQ(cj["fields"].size(), 1u);
+  const double tau = cj["fields"][0]["threshold"].get<double>();
+  EXPECT_GT(tau, 0.0);
+  EXPECT_LE(tau, 1.0);
+  EXPECT_TRUE(cj["fields"][0]["guaranteed"]["feasible"].get<bool>());
+  // The guaranteed threshold is never below the empirical one.
+  EXPECT_GE(tau, cj["fields"][0]["empirical"]["tau"].get<double>());
+  std::ifstream sidecar(Dir() + "/m.flm.routing.json");
+  EXPECT_TRUE(sidecar.good());
+
+  const auto ej = nlohmann::json::parse(Stdout(
+      Fl() + " eval-routing --model " + Dir() + "/m.flm --data " + Dir() +
+      "/s/test.csv --text subject,body --label category --json"));
+  for (const char* key : {"n", "coverage", "precision", "threshold"}) EXPECT_TRUE(ej.contains(key)) << key;
+  EXPECT_EQ(ej["n"].get<int>(), 600);
+  EXPECT_DOUBLE_EQ(ej["threshold"].get<double>(), tau);
+  EXPECT_GT(ej["coverage"].get<double>(), 0.3);   // a useful automation rate
+  EXPECT_GT(ej["precision"].get<double>(), 0.88);  // about the 0.90 target on fresh data
+  EXPECT_FALSE(ej.contains("oos_recall"));
+}
+
+TEST_F(RoutingTest, OutOfScopeLabel) {
+  const ShellResult c = Shell(Fl() + " calibrate --model " + Dir() + "/m.flm --data " + Dir() +
+                    "/cal/tickets.csv --text subject,body --label category --oos-label out_of_scope");
+  ASSERT_EQ(c.code, 0) << c.out;
+  const auto ej = nlohmann::json::parse(Stdout(
+      Fl() + " eval-routing --model " + Dir() + "/m.flm --data " + Dir() +
+      "/s/test.csv --text subject,body --label category --oos-label out_of_scope --json"));
+  ASSERT_TRUE(ej.contains("in_scope_accuracy"));
+  ASSERT_TRUE(ej.contains("oos_recall"));
+  EXPECT_GT(ej["in_scope_accuracy"].get<double>(), 0.8);
+  EXPECT_GT(ej["oos_recall"].get<double>(), 0.5);
+  // An OOS label the model does not know is an error naming it.
+  const ShellResult bad = Shell(Fl() + " calibrate --model " + Dir() + "/m.flm --data " + Dir() +
+                      "/cal/tickets.csv --text subject,body --label category --oos-label nonsense");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.out.find("nonsense"), std::string::npos) << bad.out;
+}
+
+TEST_F(RoutingTest, EvalRoutingNeedsCalibration) {
+  const ShellResult cp = Shell("cp " + Dir() + "/m.flm " + Dir() + "/uncal.flm");
+  ASSERT_EQ(cp.code, 0);
+  const ShellResult r = Shell(Fl() + " eval-routing --model " + Dir() + "/uncal.flm --data " + Dir() +
+                    "/s/test.csv --text subject,body --label category --json");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("calibrate"), std::string::npos) << r.out;
+}
+
+}  // namespace
