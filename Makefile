@@ -22,6 +22,7 @@ demo: build
 
 bench: build
 	bash bench/classify.sh $(BUILD)/frontline
+	bash bench/routing.sh $(BUILD)/frontline
 
 clean:
 	rm -rf $(BUILD) demo-out
