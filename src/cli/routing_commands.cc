@@ -1,5 +1,8 @@
 // frontline calibrate | eval-routing.
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -94,6 +97,57 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
         std::printf("  in-scope accuracy %.4f, out-of-scope recall %.4f\n", ev->in_scope_accuracy,
                     ev->oos_recall);
       }
+      return 0;
+    });
+  }
+  // ---- triage ----
+  {
+    auto* sub = app->add_subcommand(
+        "triage", "Decide every field of every ticket in a file; unsure fields go to the review queue");
+    auto model = std::make_shared<std::string>();
+    auto in = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>("decisions.jsonl");
+    auto data_dir = std::make_shared<std::string>();
+    auto text_cols = std::make_shared<std::string>("subject,body");
+    auto opt = std::make_shared<pipeline::TriageOptions>();
+    sub->add_option("--model", *model, "Model file (thresholds from MODEL.routing.json)")->required();
+    sub->add_option("--in", *in, "Tickets: .csv, .tsv or .jsonl")->required();
+    sub->add_option("--out", *out, "Decisions, one JSON line per ticket")->capture_default_str();
+    sub->add_option("--data-dir", *data_dir,
+                    "Store folder (default: $FRONTLINE_DATA_DIR, else ./frontline-data)");
+    sub->add_option("--text", *text_cols, "Text column(s), comma-separated")->capture_default_str();
+    sub->add_option("--id", opt->id_column, "External ticket id column")->capture_default_str();
+    sub->add_flag("--skip-bad-rows", opt->read.skip_bad_rows, "Skip malformed rows instead of stopping");
+    commands->emplace_back(sub, [=] {
+      std::string dir = *data_dir;
+      if (dir.empty()) {
+        const char* env = std::getenv("FRONTLINE_DATA_DIR");
+        dir = env != nullptr && *env != '\0' ? env : "frontline-data";
+      }
+      if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        return Fail(dir + ": cannot create the data folder");
+      }
+      auto m = classify::Model::Load(*model);
+      if (!m.ok()) return Fail(m.status().ToString());
+      pipeline::RoutingConfig routing;
+      auto r = pipeline::LoadRouting(*model, *m);
+      if (r.ok()) {
+        routing = std::move(r).value();
+      } else if (r.status().code() == StatusCode::kNotFound) {
+        LogWarn(*model + " is not calibrated (run frontline calibrate): every field goes to review");
+      } else {
+        return Fail(r.status().ToString());
+      }
+      auto db = store::Store::Open(dir + "/frontline.db");
+      if (!db.ok()) return Fail(db.status().ToString());
+      pipeline::TriageOptions options = *opt;
+      options.text_columns = text::SplitList(*text_cols);
+      auto stats = pipeline::TriageFile(*m, routing, *in, *out, options, &*db);
+      if (!stats.ok()) return Fail(stats.status().ToString());
+      LogInfo("triaged " + std::to_string(stats->tickets) + " tickets (" +
+              std::to_string(stats->already_decided) + " already decided earlier): " +
+              std::to_string(stats->fields_automated) + " field decisions automated, " +
+              std::to_string(stats->fields_escalated) + " sent to review -> " + *out);
       return 0;
     });
   }

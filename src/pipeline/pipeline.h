@@ -16,6 +16,7 @@
 #include "classify/classify.h"
 #include "core/core.h"
 #include "route/route.h"
+#include "store/store.h"
 
 namespace fl::pipeline {
 
@@ -82,5 +83,33 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
                                     const classify::DataSpec& data, const std::string& field,
                                     int threads = 0);
 std::string RoutingEvalJson(const RoutingEval& eval);
+
+// ---------------------------------------------------------------------------------------
+// Batch triage (triage.cc)
+// ---------------------------------------------------------------------------------------
+
+struct TriageOptions {
+  std::vector<std::string> text_columns = {"subject", "body"};  // joined; missing ones skipped
+                                                                //   only if at least one exists
+  std::string id_column = "id";  // external ticket id; absent column: "<file>:<line>"
+  text::ReadOptions read;
+};
+
+struct TriageStats {
+  int64_t tickets = 0;           // tickets in the input
+  int64_t already_decided = 0;   // skipped: every field decided by an earlier run
+  int64_t fields_automated = 0;  // field decisions taken by the specialist (tier slm)
+  int64_t fields_escalated = 0;  // sent to the review queue (tier human)
+};
+
+// Runs every ticket of in_path through the specialists and the thresholds of `routing`
+// (a field without a calibrated threshold is always escalated), recording each ticket's
+// decisions — all fields in one transaction — in the store. Re-running after a crash skips
+// tickets already decided, so every ticket ends with exactly one decision per field.
+// Writes one JSON line per input ticket to out_path (atomically, at the end), in input
+// order: {"id":…, "decisions":{field:{"value","confidence","tier","threshold","set"}}}.
+Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig& routing,
+                               const std::string& in_path, const std::string& out_path,
+                               const TriageOptions& options, store::Store* db);
 
 }  // namespace fl::pipeline
