@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "classify/classify.h"
+#include "store/store.h"
 
 namespace fl::cli {
 
@@ -43,6 +44,13 @@ void ReportSkipped(const text::ReadStats& stats);
 void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 // Registers calibrate / eval-routing.
 void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+
+// Registers review list | show | accept | correct.
+void AddReviewCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+
+// Opens DIR/frontline.db, creating DIR if needed. An empty dir means $FRONTLINE_DATA_DIR,
+// else ./frontline-data.
+Result<store::Store> OpenStore(const std::string& data_dir);
 
 // Prints "error: <message>" to stderr and returns the exit code for a failed command.
 int Fail(const std::string& message);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, fl::cli::Runner>> commands;
   fl::cli::AddClassifyCommands(&app, &commands);
   fl::cli::AddRoutingCommands(&app, &commands);
+  fl::cli::AddReviewCommands(&app, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,8 +1,5 @@
 // frontline calibrate | eval-routing.
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -119,14 +116,6 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
     sub->add_option("--id", opt->id_column, "External ticket id column")->capture_default_str();
     sub->add_flag("--skip-bad-rows", opt->read.skip_bad_rows, "Skip malformed rows instead of stopping");
     commands->emplace_back(sub, [=] {
-      std::string dir = *data_dir;
-      if (dir.empty()) {
-        const char* env = std::getenv("FRONTLINE_DATA_DIR");
-        dir = env != nullptr && *env != '\0' ? env : "frontline-data";
-      }
-      if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        return Fail(dir + ": cannot create the data folder");
-      }
       auto m = classify::Model::Load(*model);
       if (!m.ok()) return Fail(m.status().ToString());
       pipeline::RoutingConfig routing;
@@ -138,7 +127,7 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
       } else {
         return Fail(r.status().ToString());
       }
-      auto db = store::Store::Open(dir + "/frontline.db");
+      auto db = OpenStore(*data_dir);
       if (!db.ok()) return Fail(db.status().ToString());
       pipeline::TriageOptions options = *opt;
       options.text_columns = text::SplitList(*text_cols);

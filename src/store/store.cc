@@ -259,6 +259,21 @@ Result<std::vector<Decision>> Store::DecisionsFor(int64_t ticket_id) {
   return out;
 }
 
+Result<Store::Ticket> Store::GetTicket(int64_t ticket_id) {
+  FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
+      "SELECT external_id, text, received_at, status FROM tickets WHERE id = ?"));
+  st->Bind(1, ticket_id);
+  FL_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFoundError("store " + rep_->path + ": no ticket with id " + std::to_string(ticket_id));
+  Ticket t;
+  t.id = ticket_id;
+  t.external_id = st->Text(0);
+  t.text = st->Text(1);
+  t.received_at = st->Text(2);
+  t.status = st->Text(3);
+  return t;
+}
+
 Result<std::vector<int64_t>> Store::UndecidedTickets(const std::vector<std::string>& fields) {
   // One cached query per field (served by the UNIQUE(ticket_id, field) index), merged.
   std::set<int64_t> ids;

@@ -131,6 +131,13 @@ class Store {
   // of them (limit <= 0: no limit). InvalidArgument for another state.
   Result<std::vector<ReviewItem>> ListReview(const std::string& state, int limit);
 
+  // A ticket's external id and text. NotFound for an unknown id.
+  struct Ticket {
+    int64_t id = 0;
+    std::string external_id, text, received_at, status;
+  };
+  Result<Ticket> GetTicket(int64_t ticket_id);
+
   // A person resolves review item `review_id` with `label`: the item becomes 'accepted'
   // when `label` equals the value recorded in decisions for its (ticket, field), else
   // 'corrected' (also when no decision was recorded); resolved_at/resolved_by are set

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -81,6 +82,27 @@ TEST(TriageTest, SurvivesSigkillAndDecidesEveryTicketOnce) {
   auto open = db->ListReview("open", 0);
   ASSERT_TRUE(open.ok());
   EXPECT_EQ(static_cast<int64_t>(open->size()), human);
+  ASSERT_GE(open->size(), 2u);
+
+  // The human tier from the CLI: accept one, correct another, refuse a second resolution.
+  const std::string review = fl + " review ";
+  const std::string dd = " --data-dir " + dir + "/data";
+  const std::string first = std::to_string((*open)[0].id), second = std::to_string((*open)[1].id);
+  r = Sh(review + "list --json --limit 5" + dd);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5);
+  r = Sh(review + "accept " + first + " --who alice" + dd, true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("accepted"), std::string::npos) << r.out;
+  r = Sh(review + "correct " + second + " SOME_OTHER_LABEL --who bob" + dd, true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("corrected"), std::string::npos) << r.out;
+  r = Sh(review + "accept " + second + dd, true);
+  EXPECT_NE(r.code, 0) << r.out;
+  auto corrected = db->ListReview("corrected", 0);
+  ASSERT_TRUE(corrected.ok());
+  ASSERT_EQ(corrected->size(), 1u);
+  EXPECT_EQ((*corrected)[0].resolved_by, "bob");
   Sh("rm -rf " + dir);
 }
 

@@ -177,6 +177,20 @@ TEST_F(StoreTest, UpsertTicketIsIdempotent) {
   EXPECT_EQ(store.UpsertTicket("", "x").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(StoreTest, GetTicketReadsBack) {
+  Store store = OpenOrDie();
+  Result<int64_t> a = store.UpsertTicket("INC-9", "disk full on srv-db-07");
+  ASSERT_TRUE(a.ok());
+  Result<Store::Ticket> t = store.GetTicket(*a);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->external_id, "INC-9");
+  EXPECT_EQ(t->text, "disk full on srv-db-07");
+  EXPECT_EQ(t->status, "pending");
+  Result<Store::Ticket> missing = store.GetTicket(*a + 100);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(StoreTest, RecordDecisionExactlyOnce) {
   Store store = OpenOrDie();
   Result<int64_t> t = store.UpsertTicket("INC-1", "vpn down");
