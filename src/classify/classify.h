@@ -101,7 +101,10 @@ class Model {
   std::vector<float> PredictProba(std::string_view text, int field = 0,
                                   bool calibrated = true) const;
   // Same for every field at once (features extracted once).
-  std::vector<std::vector<float>> PredictAllFields(std::string_view text) const;
+  // With uncalibrated, also fills the T = 1 probabilities of every field from the same
+  // features (what eval reports ECE "before calibration" on).
+  std::vector<std::vector<float>> PredictAllFields(
+      std::string_view text, std::vector<std::vector<float>>* uncalibrated = nullptr) const;
 
   // Model metadata as JSON text (header of the file): hyperparameters, data hash, created.
   std::string MetadataJson() const;

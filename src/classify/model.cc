@@ -124,18 +124,28 @@ std::vector<float> Model::PredictProba(std::string_view text, int field, bool ca
   return scores;
 }
 
-std::vector<std::vector<float>> Model::PredictAllFields(std::string_view text) const {
+std::vector<std::vector<float>> Model::PredictAllFields(
+    std::string_view text, std::vector<std::vector<float>>* uncalibrated) const {
   SparseVec x;
   std::vector<uint64_t> hashes;
   impl_->features.Vectorize(text, &x, &hashes);
-  std::vector<std::vector<float>> out(impl_->heads.size());
+  const size_t n_heads = impl_->heads.size();
+  std::vector<std::vector<float>> out(n_heads);
+  if (uncalibrated != nullptr) uncalibrated->assign(n_heads, {});
   std::vector<float> scratch;
-  for (size_t h = 0; h < impl_->heads.size(); ++h) {
+  for (size_t h = 0; h < n_heads; ++h) {
     const HeadView& hv = impl_->heads[h];
+    const int head = static_cast<int>(h);
+    scratch.resize(impl_->ScratchSize(head));
     out[h].resize(hv.n_classes);
-    scratch.resize(impl_->ScratchSize(static_cast<int>(h)));
-    impl_->Scores(static_cast<int>(h), x, out[h].data(), scratch.data());
+    impl_->Scores(head, x, out[h].data(), scratch.data());
     SoftmaxInPlace(&out[h], hv.temperature);
+    if (uncalibrated != nullptr) {
+      std::vector<float>& raw = (*uncalibrated)[h];
+      raw.resize(hv.n_classes);
+      impl_->Scores(head, x, raw.data(), scratch.data(), /*calibrated=*/false);
+      SoftmaxInPlace(&raw, 1.0f);
+    }
   }
   return out;
 }
