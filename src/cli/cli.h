@@ -2,6 +2,7 @@
 // function that runs it.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <string>
 
@@ -51,6 +52,13 @@ void AddReviewCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>*
 // Opens DIR/frontline.db, creating DIR if needed. An empty dir means $FRONTLINE_DATA_DIR,
 // else ./frontline-data.
 Result<store::Store> OpenStore(const std::string& data_dir);
+
+// v with `digits` decimals ("0.934").
+inline std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
 
 // Prints "error: <message>" to stderr and returns the exit code for a failed command.
 int Fail(const std::string& message);

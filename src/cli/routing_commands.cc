@@ -1,7 +1,9 @@
-// frontline calibrate | eval-routing.
+// frontline calibrate | eval-routing | triage.
 #include <cstdio>
 #include <iostream>
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
 #include "pipeline/pipeline.h"
@@ -115,7 +117,15 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
     sub->add_option("--text", *text_cols, "Text column(s), comma-separated")->capture_default_str();
     sub->add_option("--id", opt->id_column, "External ticket id column")->capture_default_str();
     sub->add_flag("--skip-bad-rows", opt->read.skip_bad_rows, "Skip malformed rows instead of stopping");
+    auto config = std::make_shared<std::string>();
+    auto json_out = std::make_shared<bool>(false);
+    sub->add_option("--config", *config, "Triage config (JSON): rules, escalation per field, the LLM tier");
+    sub->add_flag("--dry-run", opt->dry_run,
+                  "Route every field but call no LLM and write nothing to the store");
+    sub->add_flag("--json", *json_out, "Print the run's counts as one JSON object");
     commands->emplace_back(sub, [=] {
+      auto cfg = pipeline::LoadTriageConfig(*config);
+      if (!cfg.ok()) return Fail(cfg.status().ToString());
       auto m = classify::Model::Load(*model);
       if (!m.ok()) return Fail(m.status().ToString());
       pipeline::RoutingConfig routing;
@@ -127,16 +137,40 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
       } else {
         return Fail(r.status().ToString());
       }
-      auto db = OpenStore(*data_dir);
-      if (!db.ok()) return Fail(db.status().ToString());
       pipeline::TriageOptions options = *opt;
       options.text_columns = text::SplitList(*text_cols);
-      auto stats = pipeline::TriageFile(*m, routing, *in, *out, options, &*db);
+      options.config = std::move(cfg).value();
+      Result<store::Store> db = FailedPreconditionError("dry run: no store");
+      if (!options.dry_run) {
+        db = OpenStore(*data_dir);
+        if (!db.ok()) return Fail(db.status().ToString());
+      }
+      auto stats = pipeline::TriageFile(*m, routing, *in, *out, options, db.ok() ? &*db : nullptr);
       if (!stats.ok()) return Fail(stats.status().ToString());
-      LogInfo("triaged " + std::to_string(stats->tickets) + " tickets (" +
-              std::to_string(stats->already_decided) + " already decided earlier): " +
-              std::to_string(stats->fields_automated) + " field decisions automated, " +
-              std::to_string(stats->fields_escalated) + " sent to review -> " + *out);
+      const pipeline::TriageStats& s = *stats;
+      const int64_t decided = s.fields_rule + s.fields_automated + s.fields_llm + s.fields_escalated;
+      auto pct = [&](int64_t k) { return decided ? Fixed(100.0 * k / decided, 1) + "%" : std::string("-"); };
+      LogInfo(std::string(options.dry_run ? "dry run: " : "") + "triaged " + std::to_string(s.tickets) +
+              " tickets (" + std::to_string(s.already_decided) + " already decided earlier); " +
+              std::to_string(decided) + " field decisions: rule " + pct(s.fields_rule) + ", specialist " +
+              pct(s.fields_automated) + ", llm " + pct(s.fields_llm) + ", person " + pct(s.fields_escalated) +
+              "; llm " + (options.dry_run ? "estimated " : "") + "spend " + Fixed(s.llm_cost, 4) + " -> " + *out);
+      if (s.llm_failed + s.llm_skipped_budget + s.llm_skipped_breaker > 0) {
+        LogWarn("llm tier: " + std::to_string(s.llm_failed) + " calls failed, " +
+                std::to_string(s.llm_skipped_budget) + " skipped (budget), " +
+                std::to_string(s.llm_skipped_breaker) + " skipped (circuit open); those fields went to review");
+      }
+      if (*json_out) {
+        nlohmann::json j = {{"tickets", s.tickets},         {"already_decided", s.already_decided},
+                            {"rule", s.fields_rule},        {"slm", s.fields_automated},
+                            {"llm", s.fields_llm},          {"human", s.fields_escalated},
+                            {"llm_calls", s.llm_calls},     {"llm_attempts", s.llm_attempts},
+                            {"llm_failed", s.llm_failed},   {"llm_skipped_budget", s.llm_skipped_budget},
+                            {"llm_skipped_breaker", s.llm_skipped_breaker},
+                            {"llm_tokens", s.llm_tokens},   {"llm_cost", s.llm_cost},
+                            {"dry_run", options.dry_run}};
+        std::cout << j.dump() << "\n";
+      }
       return 0;
     });
   }

@@ -9,6 +9,7 @@
 // Thread-safety: a loaded RoutingConfig is immutable and may be shared.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ struct FieldRouting {
   std::string oos_label;
   double oos_threshold = 0;
 };
+
+// Whether the field's out-of-scope rule (above) rejects these probabilities. False when the
+// field has no out-of-scope label.
+bool IsOutOfScope(const FieldRouting& routing, const std::vector<std::string>& labels,
+                  const std::vector<float>& probs);
 
 struct RoutingConfig {
   std::string model_hash;  // HexHash64 of the model's metadata, to catch a stale sidecar
@@ -85,7 +91,65 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
 std::string RoutingEvalJson(const RoutingEval& eval);
 
 // ---------------------------------------------------------------------------------------
-// Batch triage (triage.cc)
+// The triage config file (config.cc): escalation policy per field, rules, the LLM tier.
+// ---------------------------------------------------------------------------------------
+//
+// One JSON file; every key is optional and the empty object is the zero-config default
+// (no rules, no LLM, uncertain fields go to the review queue). Unknown keys are errors, so
+// a typo does not silently fall back to a default. See docs/configuration.md.
+//
+//   {
+//     "fields": {"priority": {"escalate": "human",
+//                             "descriptions": {"P1": "whole service down"}}},
+//     "rules":  [{"name": "outage", "field": "priority", "label": "P1",
+//                 "all": ["outage"], "any": ["all users", "everyone"], "none": [],
+//                 "regex": ""}],
+//     "llm":    {"endpoint": "https://api.openai.com/v1", "model": "gpt-4o-mini",
+//                "api_key_env": "OPENAI_API_KEY", "price_input_per_mtok": 0.15,
+//                "price_output_per_mtok": 0.6, "timeout_s": 30, "max_retries": 3,
+//                "backoff_base_s": 0.5, "backoff_max_s": 20, "concurrency": 4,
+//                "budget_per_day": 5, "budget_per_month": 100, "breaker_failures": 5,
+//                "breaker_cooldown_s": 30, "max_candidates": 8, "few_shot": 3,
+//                "examples": "train.csv", "examples_text": "subject,body",
+//                "json_schema": true, "max_tokens": 50},
+//     "human":  {"cost_per_item": 0}
+//   }
+
+enum class Escalation { kLlmThenHuman, kHuman };
+
+struct FieldPolicy {
+  Escalation escalate = Escalation::kHuman;        // default: kLlmThenHuman when "llm" is set
+  std::map<std::string, std::string> descriptions;  // label -> what it means, for the prompt
+};
+
+struct LlmTierConfig {
+  bool enabled = false;  // true when the config has an "llm" object
+  route::LlmOptions client;
+  route::CircuitBreaker::Options breaker;
+  route::Budget::Options budget;
+  int concurrency = 4;      // LLM calls in flight at once
+  int max_candidates = 8;   // labels offered: the conformal set, topped up / cut by probability
+  int few_shot = 3;         // similar labelled examples in the prompt (needs `examples`)
+  std::string examples_path;                  // labelled tickets: text columns + field columns
+  std::vector<std::string> examples_text = {"subject", "body"};
+};
+
+struct TriageConfig {
+  std::map<std::string, FieldPolicy> fields;
+  std::vector<route::Rule> rules;
+  LlmTierConfig llm;
+  double human_cost_per_item = 0;  // for the cost report; in the LLM prices' currency
+  // The policy of `field`: its entry, else the default.
+  FieldPolicy Policy(const std::string& field) const;
+};
+
+// InvalidArgument naming `origin` and the key for bad JSON, an unknown key, a wrong type or
+// a value out of range.
+Result<TriageConfig> ParseTriageConfig(const std::string& json_text, const std::string& origin);
+Result<TriageConfig> LoadTriageConfig(const std::string& path);  // empty path: defaults
+
+// ---------------------------------------------------------------------------------------
+// Batch triage (triage.cc, cascade.cc)
 // ---------------------------------------------------------------------------------------
 
 struct TriageOptions {
@@ -93,21 +157,43 @@ struct TriageOptions {
                                                                 //   only if at least one exists
   std::string id_column = "id";  // external ticket id; absent column: "<file>:<line>"
   text::ReadOptions read;
+  TriageConfig config;
+  // Dry run: route every field but call no LLM and write nothing to the store (db may be
+  // null); LLM-bound fields show tier "llm" with the specialist's label and the estimated
+  // cost of the call that would be made.
+  bool dry_run = false;
+  // Applied to every text that leaves the process (ticket and examples in LLM prompts):
+  // the privacy guard's hook. Identity when unset.
+  std::function<std::string(const std::string&)> outbound_filter;
 };
 
 struct TriageStats {
   int64_t tickets = 0;           // tickets in the input
   int64_t already_decided = 0;   // skipped: every field decided by an earlier run
-  int64_t fields_automated = 0;  // field decisions taken by the specialist (tier slm)
+  int64_t fields_rule = 0;       // decided by a config rule
+  int64_t fields_automated = 0;  // decided by the specialist (tier slm)
+  int64_t fields_llm = 0;        // decided by the LLM (dry run: would be sent to it)
   int64_t fields_escalated = 0;  // sent to the review queue (tier human)
+  int64_t llm_calls = 0;         // requests made (each may have had several attempts)
+  int64_t llm_attempts = 0;
+  int64_t llm_failed = 0;        // calls that ended without a valid label (-> human)
+  int64_t llm_skipped_budget = 0;   // not made: the spend budget was exhausted
+  int64_t llm_skipped_breaker = 0;  // not made: the circuit breaker was open
+  int64_t llm_tokens = 0;
+  double llm_cost = 0;           // spent (dry run: estimated)
 };
 
-// Runs every ticket of in_path through the specialists and the thresholds of `routing`
-// (a field without a calibrated threshold is always escalated), recording each ticket's
-// decisions — all fields in one transaction — in the store. Re-running after a crash skips
-// tickets already decided, so every ticket ends with exactly one decision per field.
+// Runs every ticket of in_path through the cascade: a config rule, else the specialist
+// when its confidence reaches the field's guaranteed threshold and the ticket is in scope,
+// else the field's escalation policy (the LLM, then a person; or a person). A field
+// without a calibrated threshold is always escalated. Each ticket's decisions — all fields,
+// with their escalation records and review items — are written in one transaction;
+// re-running after a crash skips tickets already decided, so every ticket ends with exactly
+// one decision per field, whatever the LLM endpoint does. A field that ends with a person
+// gets a provisional decision (tier "human", the specialist's label) and a review item.
 // Writes one JSON line per input ticket to out_path (atomically, at the end), in input
-// order: {"id":…, "decisions":{field:{"value","confidence","tier","threshold","set"}}}.
+// order: {"id":…, "decisions":{field:{"value","confidence","tier","threshold","set",
+// "cost","tokens"}}}.
 Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig& routing,
                                const std::string& in_path, const std::string& out_path,
                                const TriageOptions& options, store::Store* db);

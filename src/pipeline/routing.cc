@@ -86,6 +86,15 @@ route::Threshold ThresholdFromJson(const json& j) {
 
 }  // namespace
 
+bool IsOutOfScope(const FieldRouting& routing, const std::vector<std::string>& labels,
+                  const std::vector<float>& probs) {
+  if (routing.oos_label.empty()) return false;
+  const int oos = static_cast<int>(std::find(labels.begin(), labels.end(), routing.oos_label) - labels.begin());
+  if (oos >= static_cast<int>(labels.size())) return false;
+  const int top = static_cast<int>(std::max_element(probs.begin(), probs.end()) - probs.begin());
+  return top == oos || InScopeConfidence(probs, oos) < routing.oos_threshold;
+}
+
 const FieldRouting* RoutingConfig::Find(const std::string& field) const {
   for (const FieldRouting& f : fields) {
     if (f.field == field) return &f;

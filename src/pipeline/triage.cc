@@ -1,8 +1,17 @@
-// Batch triage: specialists + thresholds, decisions recorded exactly once in the store.
+// Batch triage: rules, specialists and thresholds, then the escalation tiers; decisions
+// recorded exactly once in the store.
+//
+// Tickets go in batches: plan every field of the batch (rule / slm / llm / human), make the
+// batch's LLM calls concurrently, then commit each ticket in its own transaction. A crash
+// loses at most the uncommitted tickets of one batch, which a re-run decides again.
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/cascade.h"
 #include "pipeline/pipeline.h"
 
 namespace fl::pipeline {
@@ -10,123 +19,354 @@ namespace {
 
 using nlohmann::json;
 
-// The store's decisions of one ticket as the output line's "decisions" object.
-json DecisionsJson(const std::vector<store::Decision>& decisions) {
-  json out = json::object();
-  for (const store::Decision& d : decisions) {
-    out[d.field] = {{"value", d.value},
-                    {"confidence", d.confidence},
-                    {"tier", d.tier},
-                    {"threshold", d.threshold},
-                    {"set", json::parse(d.prediction_set_json.empty() ? "[]" : d.prediction_set_json)}};
-  }
-  return out;
+json DecisionJson(const store::Decision& d) {
+  return {{"value", d.value},
+          {"confidence", d.confidence},
+          {"tier", d.tier},
+          {"threshold", d.threshold},
+          {"set", json::parse(d.prediction_set_json.empty() ? "[]" : d.prediction_set_json, nullptr, false)},
+          {"cost", d.cost},
+          {"tokens", d.tokens}};
 }
+
+// What happens to one undecided field of one ticket.
+struct FieldWork {
+  store::Decision decision;   // filled in as far as known; tier set when final
+  bool to_review = false;     // ends with a person: open a review item
+  std::string reason;         // why it was not decided automatically
+  int job = -1;               // index of its LLM job in the batch, or -1
+};
+
+struct TicketWork {
+  size_t row = 0;
+  int64_t ticket_id = 0;  // 0 in a dry run
+  std::string text;
+  std::vector<std::vector<float>> probs;  // per model field
+  std::vector<FieldWork> fields;
+};
+
+const char* OutcomeStatus(LlmJob::Outcome o) {
+  switch (o) {
+    case LlmJob::Outcome::kAnswered: return "ok";
+    case LlmJob::Outcome::kFailed: return "error";
+    case LlmJob::Outcome::kBudget: return "budget_exhausted";
+    case LlmJob::Outcome::kBreakerOpen: return "circuit_open";
+    case LlmJob::Outcome::kPending: return "not_called";
+  }
+  return "unknown";
+}
+
+// Runs jobs on up to `concurrency` threads.
+void RunJobs(LlmTier* tier, std::vector<LlmJob>* jobs, int concurrency) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs->size(); i = next++) tier->Run(&(*jobs)[i]);
+  };
+  const int n = std::min<int>(concurrency, static_cast<int>(jobs->size()));
+  std::vector<std::thread> threads;
+  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+}
+
+class Triage {
+ public:
+  Triage(const classify::Model& model, const RoutingConfig& routing, const TriageOptions& options,
+         store::Store* db)
+      : model_(model), routing_(routing), options_(options), db_(db) {
+    for (int f = 0; f < model.num_fields(); ++f) fields_.push_back(model.field_name(f));
+  }
+
+  Status Init() {
+    for (const route::Rule& r : options_.config.rules) {
+      if (std::find(fields_.begin(), fields_.end(), r.field) == fields_.end()) {
+        return InvalidArgumentError("rule '" + r.name + "': the model has no field '" + r.field + "'");
+      }
+      FL_ASSIGN_OR_RETURN(route::CompiledRule rule, route::CompiledRule::Create(r));
+      rules_.push_back(std::move(rule));
+    }
+    if (options_.config.llm.enabled) {
+      const std::string day = UtcTimestamp().substr(0, 10);
+      double today = 0, month = 0;
+      if (db_ != nullptr && !options_.dry_run) {
+        FL_ASSIGN_OR_RETURN(today, db_->SpentSince(day));
+        FL_ASSIGN_OR_RETURN(month, db_->SpentSince(day.substr(0, 7)));
+      }
+      FL_ASSIGN_OR_RETURN(llm_, LlmTier::Create(options_.config.llm, options_.config,
+                                                options_.outbound_filter, today, month, day));
+    }
+    return OkStatus();
+  }
+
+  // Plans the undecided fields of one ticket; jobs for the LLM go to *jobs.
+  Status Plan(TicketWork* work, const std::vector<store::Decision>& existing, std::vector<LlmJob>* jobs) {
+    const double t0 = NowSeconds();
+    work->probs = model_.PredictAllFields(work->text);
+    const std::vector<std::vector<float>>& probs = work->probs;
+    const double latency_ms = (NowSeconds() - t0) * 1000 / fields_.size();
+    const std::string lowered = text::ToLower(work->text);
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      const std::string& field = fields_[f];
+      if (std::any_of(existing.begin(), existing.end(), [&](const store::Decision& d) { return d.field == field; })) {
+        continue;
+      }
+      const std::vector<std::string>& labels = model_.labels(static_cast<int>(f));
+      const std::vector<float>& p = probs[f];
+      const auto top = classify::TopK(p, 1)[0];
+      const FieldRouting* fr = routing_.Find(field);
+      FieldWork w;
+      store::Decision& d = w.decision;
+      d.ticket_id = work->ticket_id;
+      d.field = field;
+      d.value = labels[top.first];
+      d.confidence = top.second;
+      d.threshold = fr != nullptr ? fr->guaranteed.tau : 2.0;
+      d.latency_ms = latency_ms;
+      std::vector<std::string> set;
+      if (fr != nullptr) {
+        for (int c : route::PredictionSet(p, fr->conformal)) set.push_back(labels[c]);
+      } else {
+        for (const auto& [c, q] : classify::TopK(p, 3)) set.push_back(labels[c]);
+      }
+      d.prediction_set_json = json(set).dump();
+
+      const route::CompiledRule* rule = nullptr;
+      for (const route::CompiledRule& r : rules_) {
+        if (r.rule().field == field && r.Matches(lowered)) {
+          rule = &r;
+          break;
+        }
+      }
+      const bool out_of_scope = fr != nullptr && IsOutOfScope(*fr, labels, p);
+      if (rule != nullptr) {
+        d.tier = "rule";
+        d.value = rule->rule().label;
+        d.confidence = 1;
+        d.threshold = 0;
+        d.prediction_set_json = json::array({rule->rule().name}).dump();
+      } else if (!out_of_scope && top.second >= d.threshold) {
+        d.tier = "slm";
+      } else if (out_of_scope) {
+        w.to_review = true;
+        w.reason = "out of scope";
+      } else if (llm_ != nullptr && options_.config.Policy(field).escalate == Escalation::kLlmThenHuman) {
+        LlmJob job;
+        job.field = field;
+        job.text = work->text;
+        const int max_candidates = options_.config.llm.max_candidates;
+        // The conformal set, topped up to three labels by probability, cut to max_candidates.
+        for (const auto& [c, q] : classify::TopK(p, static_cast<int>(labels.size()))) {
+          const bool in_set = std::find(set.begin(), set.end(), labels[c]) != set.end();
+          const bool is_oos = fr != nullptr && labels[c] == fr->oos_label;
+          if (is_oos || (!in_set && job.candidates.size() >= 3)) continue;
+          if (static_cast<int>(job.candidates.size()) >= max_candidates) break;
+          job.candidates.push_back(labels[c]);
+        }
+        w.job = static_cast<int>(jobs->size());
+        jobs->push_back(std::move(job));
+      } else {
+        w.to_review = true;
+        w.reason = fr == nullptr ? "field not calibrated" : "confidence below the guaranteed threshold";
+      }
+      if (!w.to_review && w.job < 0) (d.tier == "rule" ? stats_.fields_rule : stats_.fields_automated)++;
+      work->fields.push_back(std::move(w));
+    }
+    return OkStatus();
+  }
+
+  // Turns the outcome of each LLM job into its field's decision.
+  void Resolve(TicketWork* work, std::vector<LlmJob>* jobs) {
+    for (FieldWork& w : work->fields) {
+      if (w.job < 0) {
+        if (w.to_review) ++stats_.fields_escalated;
+        continue;
+      }
+      LlmJob& job = (*jobs)[w.job];
+      store::Decision& d = w.decision;
+      if (options_.dry_run) {
+        d.tier = "llm";
+        d.cost = job.estimated_cost;
+        stats_.llm_cost += job.estimated_cost;
+        ++stats_.fields_llm;
+        continue;
+      }
+      const route::LlmCall& call = job.call;
+      d.cost = call.cost;
+      d.tokens = call.prompt_tokens + call.completion_tokens;
+      d.latency_ms += call.latency_ms;
+      stats_.llm_cost += call.cost;
+      stats_.llm_tokens += d.tokens;
+      stats_.llm_attempts += call.attempts;
+      if (call.attempts > 0) ++stats_.llm_calls;
+      switch (job.outcome) {
+        case LlmJob::Outcome::kAnswered: {
+          d.tier = "llm";
+          d.value = call.label;
+          const int f = model_.FindField(d.field);
+          const std::vector<std::string>& labels = model_.labels(f);
+          // The specialist's probability of the label the LLM chose: how much the two agree.
+          const auto c = std::find(labels.begin(), labels.end(), call.label) - labels.begin();
+          d.confidence = c < static_cast<int>(labels.size()) ? work->probs[f][c] : 0;
+          ++stats_.fields_llm;
+          break;
+        }
+        case LlmJob::Outcome::kFailed:
+          ++stats_.llm_failed;
+          w.to_review = true;
+          w.reason = "llm: " + call.status.message();
+          break;
+        case LlmJob::Outcome::kBudget:
+          ++stats_.llm_skipped_budget;
+          w.to_review = true;
+          w.reason = "llm: spend budget exhausted";
+          break;
+        case LlmJob::Outcome::kBreakerOpen:
+        case LlmJob::Outcome::kPending:
+          ++stats_.llm_skipped_breaker;
+          w.to_review = true;
+          w.reason = "llm: circuit breaker open (endpoint failing)";
+          break;
+      }
+      if (w.to_review) ++stats_.fields_escalated;
+    }
+  }
+
+  // Records one ticket's planned decisions, escalations and review items atomically.
+  Status Commit(const TicketWork& work, const std::vector<LlmJob>& jobs) {
+    return db_->WithTransaction([&]() -> Status {
+      for (const FieldWork& w : work.fields) {
+        store::Decision d = w.decision;
+        if (w.to_review) d.tier = "human";
+        if (w.job >= 0) {
+          const LlmJob& job = jobs[w.job];
+          store::Escalation e;
+          e.ticket_id = work.ticket_id;
+          e.field = d.field;
+          e.backend = llm_->client().backend_name();
+          e.request_meta_json = json{{"candidates", job.candidates},
+                                     {"prompt_bytes", job.prompt_bytes},
+                                     {"examples", job.examples},
+                                     {"estimated_cost", job.estimated_cost}}.dump();
+          e.response_meta_json = json{{"http_status", job.call.http_status},
+                                      {"prompt_tokens", job.call.prompt_tokens},
+                                      {"completion_tokens", job.call.completion_tokens},
+                                      {"cost", job.call.cost},
+                                      {"latency_ms", job.call.latency_ms},
+                                      {"label", job.call.label},
+                                      {"answer", job.call.answer},
+                                      {"errors", job.call.errors}}
+                                     .dump(-1, ' ', false, json::error_handler_t::replace);
+          e.status = job.outcome == LlmJob::Outcome::kFailed && job.call.http_status == 200
+                         ? "invalid_answer"
+                         : OutcomeStatus(job.outcome);
+          e.attempts = job.call.attempts;
+          FL_RETURN_IF_ERROR(db_->RecordEscalation(e));
+        }
+        if (w.to_review) FL_RETURN_IF_ERROR(db_->OpenReview(work.ticket_id, d.field, d.prediction_set_json, w.reason));
+        FL_RETURN_IF_ERROR(db_->RecordDecision(d));
+      }
+      return OkStatus();
+    });
+  }
+
+  Result<TriageStats> Run(const std::string& in_path, const std::string& out_path) {
+    FL_RETURN_IF_ERROR(Init());
+    FL_ASSIGN_OR_RETURN(text::Table table, text::ReadTable(in_path, options_.read));
+    const std::vector<int> text_cols = FindColumns(table, options_.text_columns);
+    if (text_cols.empty()) return InvalidArgumentError(in_path + ": none of the text columns exists");
+    const std::vector<int> id_cols = FindColumns(table, {options_.id_column});
+
+    std::vector<std::string> external(table.rows.size());
+    std::vector<int64_t> ticket_ids(table.rows.size(), 0);
+    std::vector<std::vector<store::Decision>> dry_decisions(options_.dry_run ? table.rows.size() : 0);
+    std::unordered_set<std::string> seen;
+    const size_t batch = llm_ != nullptr ? std::max<size_t>(64, 8 * options_.config.llm.concurrency) : 256;
+    ProgressBar progress("triage", table.rows.size(), "tickets");
+    for (size_t start = 0; start < table.rows.size(); start += batch) {
+      const size_t end = std::min(table.rows.size(), start + batch);
+      std::vector<TicketWork> works;
+      std::vector<LlmJob> jobs;
+      for (size_t r = start; r < end; ++r) {
+        const auto& row = table.rows[r];
+        external[r] = !id_cols.empty() && !row[id_cols[0]].empty()
+                          ? row[id_cols[0]]
+                          : in_path + ":" + std::to_string(table.row_lines[r]);
+        ++stats_.tickets;
+        TicketWork work;
+        work.row = r;
+        work.text = JoinText(row, text_cols);
+        std::vector<store::Decision> existing;
+        if (!options_.dry_run) {
+          FL_ASSIGN_OR_RETURN(work.ticket_id, db_->UpsertTicket(external[r], work.text));
+          ticket_ids[r] = work.ticket_id;
+          FL_ASSIGN_OR_RETURN(existing, db_->DecisionsFor(work.ticket_id));
+        }
+        // A repeated id is decided once, at its first occurrence.
+        if (!seen.insert(external[r]).second || existing.size() >= fields_.size()) {
+          ++stats_.already_decided;
+          continue;
+        }
+        FL_RETURN_IF_ERROR(Plan(&work, existing, &jobs));
+        works.push_back(std::move(work));
+      }
+      if (llm_ != nullptr && !jobs.empty()) {
+        if (options_.dry_run) {
+          for (LlmJob& job : jobs) llm_->Estimate(&job);
+        } else {
+          RunJobs(llm_.get(), &jobs, options_.config.llm.concurrency);
+        }
+      }
+      for (TicketWork& work : works) {
+        Resolve(&work, &jobs);
+        if (options_.dry_run) {
+          for (const FieldWork& w : work.fields) {
+            dry_decisions[work.row].push_back(w.decision);
+            if (w.to_review) dry_decisions[work.row].back().tier = "human";
+          }
+        } else {
+          FL_RETURN_IF_ERROR(Commit(work, jobs));
+        }
+      }
+      progress.Add(end - start);
+    }
+    progress.Finish();
+
+    std::string out;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      std::vector<store::Decision> decisions;
+      if (options_.dry_run) {
+        decisions = dry_decisions[r];
+      } else {
+        FL_ASSIGN_OR_RETURN(decisions, db_->DecisionsFor(ticket_ids[r]));
+      }
+      json line = {{"id", external[r]}, {"decisions", json::object()}};
+      for (const store::Decision& d : decisions) line["decisions"][d.field] = DecisionJson(d);
+      if (options_.dry_run) line["dry_run"] = true;
+      out += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    }
+    FL_RETURN_IF_ERROR(WriteFileAtomic(out_path, out));
+    return stats_;
+  }
+
+ private:
+  const classify::Model& model_;
+  const RoutingConfig& routing_;
+  const TriageOptions& options_;
+  store::Store* db_;
+  std::vector<std::string> fields_;
+  std::vector<route::CompiledRule> rules_;
+  std::unique_ptr<LlmTier> llm_;
+  TriageStats stats_;
+};
 
 }  // namespace
 
 Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig& routing,
                                const std::string& in_path, const std::string& out_path,
                                const TriageOptions& options, store::Store* db) {
-  FL_ASSIGN_OR_RETURN(text::Table table, text::ReadTable(in_path, options.read));
-  std::vector<int> text_cols;
-  for (const std::string& name : options.text_columns) {
-    auto it = std::find(table.columns.begin(), table.columns.end(), name);
-    if (it != table.columns.end()) text_cols.push_back(static_cast<int>(it - table.columns.begin()));
-  }
-  if (text_cols.empty()) {
-    return InvalidArgumentError(in_path + ": none of the text columns exists");
-  }
-  const auto id_it = std::find(table.columns.begin(), table.columns.end(), options.id_column);
-  const int id_col = id_it == table.columns.end() ? -1 : static_cast<int>(id_it - table.columns.begin());
-
-  std::vector<std::string> fields;
-  for (int f = 0; f < model.num_fields(); ++f) fields.push_back(model.field_name(f));
-  TriageStats stats;
-  std::vector<int64_t> ticket_ids;
-  std::vector<std::string> external_ids;
-  ProgressBar progress("triage", table.rows.size(), "tickets");
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    const auto& row = table.rows[r];
-    std::string text;
-    for (int c : text_cols) {
-      if (row[c].empty()) continue;
-      if (!text.empty()) text += '\n';
-      text += row[c];
-    }
-    std::string external = id_col >= 0 && !row[id_col].empty()
-                               ? row[id_col]
-                               : in_path + ":" + std::to_string(table.row_lines[r]);
-    FL_ASSIGN_OR_RETURN(int64_t ticket, db->UpsertTicket(external, text));
-    ticket_ids.push_back(ticket);
-    external_ids.push_back(external);
-    ++stats.tickets;
-    FL_ASSIGN_OR_RETURN(std::vector<store::Decision> existing, db->DecisionsFor(ticket));
-    if (existing.size() >= fields.size()) {
-      ++stats.already_decided;
-      progress.Add(1);
-      continue;
-    }
-    const double t0 = NowSeconds();
-    const std::vector<std::vector<float>> probs = model.PredictAllFields(text);
-    const double latency_ms = (NowSeconds() - t0) * 1000 / fields.size();
-    int64_t automated = 0, escalated = 0;
-    Status s = db->WithTransaction([&]() -> Status {
-      for (size_t f = 0; f < fields.size(); ++f) {
-        if (std::any_of(existing.begin(), existing.end(),
-                        [&](const store::Decision& d) { return d.field == fields[f]; })) {
-          continue;
-        }
-        const std::vector<std::string>& labels = model.labels(static_cast<int>(f));
-        const auto top = classify::TopK(probs[f], 1)[0];
-        const FieldRouting* fr = routing.Find(fields[f]);
-        const double tau = fr != nullptr ? fr->guaranteed.tau : 2.0;
-        json set = json::array();
-        if (fr != nullptr) {
-          for (int c : route::PredictionSet(probs[f], fr->conformal)) set.push_back(labels[c]);
-        } else {
-          for (const auto& [c, p] : classify::TopK(probs[f], 3)) set.push_back(labels[c]);
-        }
-        store::Decision d;
-        d.ticket_id = ticket;
-        d.field = fields[f];
-        d.value = labels[top.first];
-        d.confidence = top.second;
-        d.threshold = tau;
-        d.latency_ms = latency_ms;
-        d.prediction_set_json = set.dump();
-        if (top.second >= tau) {
-          d.tier = "slm";
-          ++automated;
-        } else {
-          // Provisional: the specialist's best guess stands until a person resolves the
-          // review item (the LLM tier comes in front of this later).
-          d.tier = "human";
-          ++escalated;
-          FL_RETURN_IF_ERROR(db->OpenReview(
-              ticket, fields[f], set.dump(),
-              fr == nullptr ? "field not calibrated" : "confidence below the guaranteed threshold"));
-        }
-        FL_RETURN_IF_ERROR(db->RecordDecision(d));
-      }
-      return OkStatus();
-    });
-    FL_RETURN_IF_ERROR(s);
-    stats.fields_automated += automated;
-    stats.fields_escalated += escalated;
-    progress.Add(1);
-  }
-  progress.Finish();
-
-  std::string out;
-  for (size_t i = 0; i < ticket_ids.size(); ++i) {
-    FL_ASSIGN_OR_RETURN(std::vector<store::Decision> decisions, db->DecisionsFor(ticket_ids[i]));
-    out += json{{"id", external_ids[i]}, {"decisions", DecisionsJson(decisions)}}.dump(
-               -1, ' ', false, json::error_handler_t::replace) +
-           "\n";
-  }
-  FL_RETURN_IF_ERROR(WriteFileAtomic(out_path, out));
-  return stats;
+  if (db == nullptr && !options.dry_run) return InvalidArgumentError("triage needs a store (or a dry run)");
+  Triage triage(model, routing, options, db);
+  return triage.Run(in_path, out_path);
 }
 
 }  // namespace fl::pipeline

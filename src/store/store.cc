@@ -390,6 +390,51 @@ Status Store::RecordEscalation(const Escalation& e) {
   return st->Run();
 }
 
+Result<std::vector<Escalation>> Store::EscalationsFor(int64_t ticket_id) {
+  FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
+      "SELECT field, backend, request_meta, response_meta, status, attempts FROM escalations "
+      "WHERE ticket_id = ? ORDER BY id"));
+  st->Bind(1, ticket_id);
+  std::vector<Escalation> out;
+  for (;;) {
+    FL_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    Escalation e;
+    e.ticket_id = ticket_id;
+    e.field = st->Text(0);
+    e.backend = st->Text(1);
+    e.request_meta_json = st->Text(2);
+    e.response_meta_json = st->Text(3);
+    e.status = st->Text(4);
+    e.attempts = static_cast<int>(st->Int(5));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<double> Store::SpentSince(const std::string& since) {
+  FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare("SELECT COALESCE(SUM(cost), 0) FROM decisions WHERE decided_at >= ?"));
+  st->Bind(1, since);
+  FL_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Double(0) : 0.0;
+}
+
+Result<std::vector<Store::Feedback>> Store::AllFeedback() {
+  // The newest feedback row per (ticket, field) wins.
+  FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
+      "SELECT f.ticket_id, f.field, f.label, f.who, f.at, t.text FROM feedback f "
+      "JOIN tickets t ON t.id = f.ticket_id "
+      "WHERE f.id = (SELECT MAX(g.id) FROM feedback g WHERE g.ticket_id = f.ticket_id AND g.field = f.field) "
+      "ORDER BY f.ticket_id, f.field"));
+  std::vector<Feedback> out;
+  for (;;) {
+    FL_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5)});
+  }
+  return out;
+}
+
 Status Store::RegisterModel(const std::string& file_hash, const std::string& path,
                             const std::string& metrics_json) {
   return WithTransaction([&]() -> Status {

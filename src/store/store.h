@@ -148,6 +148,20 @@ class Store {
 
   // Appends one escalation to the audit log. InvalidArgument for an unknown ticket.
   Status RecordEscalation(const Escalation& escalation);
+  // A ticket's escalations in the order they were recorded.
+  Result<std::vector<Escalation>> EscalationsFor(int64_t ticket_id);
+
+  // The cost ledger: the sum of decisions.cost decided at or after `since` (a UTC
+  // timestamp as the store writes them, or a prefix such as "2026-11-29").
+  Result<double> SpentSince(const std::string& since);
+
+  // The latest person-given label of every (ticket, field) with feedback, with the
+  // ticket's text: the training data that reviews produce.
+  struct Feedback {
+    int64_t ticket_id = 0;
+    std::string field, label, who, at, text;
+  };
+  Result<std::vector<Feedback>> AllFeedback();
 
   // Registers a model file and makes it the only active one, in one transaction.
   // Registering a known file_hash again updates its path and metrics and re-activates it
