@@ -164,7 +164,7 @@ void LlmTier::Run(LlmJob* job) {
   budget_->Settle(one, job->call.cost);
   // Transport and HTTP failures count against the endpoint; a 200 answer outside the
   // label set is the model's problem, not the endpoint's.
-  if (job->call.status.ok() || job->call.http_status == 200) {
+  if (job->call.status.ok() || (job->call.http_status == 200 && !route::IsRetryable(job->call.status.code()))) {
     breaker_->RecordSuccess();
   } else {
     breaker_->RecordFailure();

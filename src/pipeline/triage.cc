@@ -256,7 +256,8 @@ class Triage {
                                       {"answer", job.call.answer},
                                       {"errors", job.call.errors}}
                                      .dump(-1, ' ', false, json::error_handler_t::replace);
-          e.status = job.outcome == LlmJob::Outcome::kFailed && job.call.http_status == 200
+          e.status = job.outcome == LlmJob::Outcome::kFailed && job.call.http_status == 200 &&
+                             !route::IsRetryable(job.call.status.code())
                          ? "invalid_answer"
                          : OutcomeStatus(job.outcome);
           e.attempts = job.call.attempts;
