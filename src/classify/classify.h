@@ -209,8 +209,26 @@ std::string EvalReportJson(const EvalReport& report, bool with_per_class = true)
 // One self-contained HTML page (inline CSS and SVG, no scripts from the network) with, per
 // field: summary numbers, reliability diagram before/after calibration, risk–coverage
 // curve with the 0.95-precision point marked, confusion-matrix heat map, per-class table.
+//
+// With `routing`, the field of the same name also gets the routing card: the guaranteed
+// operating point, escalations by tier, and the cost-versus-precision curve.
+struct RoutingReport {
+  std::string field;
+  double target_precision = 0.95, delta = 0.05;
+  double threshold = 1, coverage = 0, precision = 0;  // realised on the evaluated data
+  int64_t n = 0, to_llm = 0, to_human = 0;            // escalations by first tier
+  double hybrid_cost = 0, all_llm_cost = 0;           // LLM spend: hybrid vs everything
+  double human_cost = 0;                              //   to the LLM; people
+  struct CostPoint {
+    double precision = 0;   // target precision (empirical threshold on the evaluated data)
+    double coverage = 0;    // share automated at that precision
+    double cost_share = 0;  // hybrid LLM spend / all-LLM spend
+  };
+  std::vector<CostPoint> cost_curve;  // ascending precision
+};
 std::string RenderHtmlReport(const std::vector<EvalReport>& reports, const std::string& title,
-                             const std::string& model_metadata_json);
+                             const std::string& model_metadata_json,
+                             const std::vector<RoutingReport>& routing = {});
 
 // ---------------------------------------------------------------------------------------
 // Jobs on files: what the CLI (and later the server) call (jobs.cc)

@@ -252,11 +252,29 @@ void AppendPerClassTable(std::string* o, const EvalReport& r) {
   *o += "</tbody></table></div></div>";
 }
 
-void AppendField(std::string* o, const EvalReport& r, size_t index) {
+void AppendRouting(std::string* o, const RoutingReport& r) {
+  *o += "<div class=\"card\"><h3>Routing</h3><p class=\"hint\">Threshold chosen on the calibration "
+        "data so that precision \u2265 " + Printf("%.2f", r.target_precision) + " holds with probability \u2265 " +
+        Printf("%.2f", 1 - r.delta) + "; measured here. Costs are estimated from prompt sizes at the "
+        "configured token prices.</p><div class=\"stats\">";
+  AppendStat(o, "Automated", Percent(r.coverage), Printf("threshold %.4f", r.threshold));
+  AppendStat(o, "Precision", Printf("%.4f", r.precision), "of automated decisions");
+  AppendStat(o, "To the LLM", GroupThousands(r.to_llm), "then a person if it fails");
+  AppendStat(o, "To a person", GroupThousands(r.to_human), "directly");
+  const double saved = r.all_llm_cost > 0 ? 1 - r.hybrid_cost / r.all_llm_cost : 0;
+  AppendStat(o, "LLM spend", Printf("%.4g", r.hybrid_cost), "vs " + Printf("%.4g", r.all_llm_cost) + " all-LLM");
+  AppendStat(o, "Saved", Percent(saved), "of the all-LLM spend");
+  *o += "</div>";
+  const double share = r.all_llm_cost > 0 ? r.hybrid_cost / r.all_llm_cost : 0;
+  *o += svg::CostPrecisionChart(r.cost_curve, r.target_precision, share) + "</div>";
+}
+
+void AppendField(std::string* o, const EvalReport& r, size_t index, const RoutingReport* routing) {
   *o += Printf("<section class=\"field\" id=\"field-%zu\">", index);
   *o += "<h2>Field <code>" + EscapeHtml(r.field) + "</code><span class=\"pill\">" +
         GroupThousands(static_cast<long>(r.labels.size())) + " labels</span></h2>";
   AppendSummary(o, r);
+  if (routing != nullptr) AppendRouting(o, *routing);
   AppendCharts(o, r);
   AppendConfusion(o, r);
   AppendPerClassTable(o, r);
@@ -276,7 +294,8 @@ std::string PrettyMetadata(const std::string& metadata_json) {
 }  // namespace
 
 std::string RenderHtmlReport(const std::vector<EvalReport>& reports, const std::string& title,
-                             const std::string& model_metadata_json) {
+                             const std::string& model_metadata_json,
+                             const std::vector<RoutingReport>& routing) {
   std::string o;
   o.reserve(64 * 1024);
   o += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -299,7 +318,11 @@ std::string RenderHtmlReport(const std::vector<EvalReport>& reports, const std::
   }
   o += "</div></header>\n<main>";
   for (size_t i = 0; i < reports.size(); ++i) {
-    AppendField(&o, reports[i], i);
+    const RoutingReport* rr = nullptr;
+    for (const RoutingReport& candidate : routing) {
+      if (candidate.field == reports[i].field) rr = &candidate;
+    }
+    AppendField(&o, reports[i], i, rr);
     o += "\n";
   }
   o += "<div class=\"card\"><details class=\"meta\"><summary>Model metadata</summary><pre>" +

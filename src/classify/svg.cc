@@ -255,6 +255,55 @@ std::string RiskCoverageChart(const std::vector<std::pair<double, double>>& curv
   return o;
 }
 
+std::string CostPrecisionChart(const std::vector<RoutingReport::CostPoint>& curve,
+                               double marked_precision, double marked_share) {
+  const double kWidth = 420, kHeight = 290;
+  Frame f{52, 14, 350, 220};
+  const double x_min = curve.empty() ? 0.8 : curve.front().precision;
+  const double x_max = curve.empty() ? 1.0 : std::max(curve.back().precision, x_min + 0.01);
+  // Frame maps [0, x_max]; shift x so the plot shows [x_min, x_max].
+  f.x_max = x_max - x_min;
+  auto X = [&](double p) { return f.X(p - x_min); };
+  std::string o = OpenSvg(kWidth, kHeight, "Cost versus precision");
+  AppendYAxis(&o, f, 5, "Share of all-LLM spend / automated");
+  // The x axis labels are target precisions, not [0, 1] shares: drawn here.
+  o += "<g class=\"ax\">";
+  for (int i = 0; i <= 4; ++i) {
+    const double p = x_min + (x_max - x_min) * i / 4;
+    o += Printf("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", X(p), f.Bottom() + 16,
+                TickLabel(std::round(p * 1000) / 1000).c_str());
+  }
+  o += Printf("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Target precision</text></g>",
+              f.left + f.width / 2, f.Bottom() + 36);
+  if (!curve.empty()) {
+    std::string cost, coverage;
+    for (size_t i = 0; i < curve.size(); ++i) {
+      cost += Printf("%s%.1f,%.1f", i ? "L" : "M", X(curve[i].precision), f.Y(curve[i].cost_share));
+      coverage += Printf("%s%.1f,%.1f", i ? "L" : "M", X(curve[i].precision), f.Y(curve[i].coverage));
+    }
+    o += "<path class=\"curve\" d=\"" + cost + "\"/>";
+    o += "<path class=\"curve\" style=\"stroke-dasharray:5 4;opacity:.55\" d=\"" + coverage + "\"/>";
+    const auto& last = curve.back();
+    o += Printf("<text class=\"note halo\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">LLM spend</text>",
+                X(last.precision) - 4, f.Y(last.cost_share) - 6);
+    o += Printf("<text class=\"note halo\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">automated</text>",
+                X(last.precision) - 4, f.Y(last.coverage) + 14);
+  }
+  if (marked_precision > 0) {
+    const double mx = X(std::clamp(marked_precision, x_min, x_max)), my = f.Y(marked_share);
+    o += Printf("<circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\"><title>guaranteed threshold: "
+                "%s of the all-LLM spend</title></circle>",
+                mx, my, Percent(marked_share).c_str());
+    const bool right_side = mx > f.left + f.width / 2;
+    o += Printf("<text class=\"marker-label halo\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">"
+                "guaranteed: %s spend</text>",
+                right_side ? mx - 9 : mx + 9, my - 9, right_side ? "end" : "start", Percent(marked_share).c_str());
+  }
+  AppendFrameBox(&o, f);
+  o += "</svg>";
+  return o;
+}
+
 std::string ConfusionHeatmap(const std::vector<std::string>& labels,
                              const std::vector<std::vector<int>>& confusion) {
   const int n = static_cast<int>(labels.size());

@@ -46,6 +46,12 @@ std::string ReliabilityDiagram(const std::vector<ReliabilityBin>& bins);
 std::string RiskCoverageChart(const std::vector<std::pair<double, double>>& curve,
                               double coverage_at_95);
 
+// Cost versus precision: x = target precision, y = the hybrid system's LLM spend as a
+// share of sending everything to the LLM, with the coverage at each point as a second,
+// dashed line; the operating point (marked_precision, marked_share) is marked when > 0.
+std::string CostPrecisionChart(const std::vector<RoutingReport::CostPoint>& curve,
+                               double marked_precision, double marked_share);
+
 // Confusion matrix [gold][pred] as a heat map, colour normalised per gold row (blue on the
 // diagonal, orange off it), counts in the cells when they are large enough to hold text,
 // label names on both axes and a hover title on every non-empty cell. Cells shrink with

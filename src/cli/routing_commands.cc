@@ -64,7 +64,13 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
                     "Out-of-scope label (must match the one given to calibrate)");
     sub->add_flag("--json", *json, "Print one JSON object");
     sub->add_option("--threads", *threads, "Threads (0: all cores)");
+    auto triage_config = std::make_shared<std::string>();
+    auto report = std::make_shared<std::string>();
+    sub->add_option("--config", *triage_config, "Triage config: escalation policy and LLM prices for the cost report");
+    sub->add_option("--report", *report, "Also write an HTML report with the routing and cost curves");
     commands->emplace_back(sub, [=] {
+      auto tc = pipeline::LoadTriageConfig(*triage_config);
+      if (!tc.ok()) return Fail(tc.status().ToString());
       auto m = classify::Model::Load(*model);
       if (!m.ok()) return Fail(m.status().ToString());
       auto config = pipeline::LoadRouting(*model, *m);
@@ -74,8 +80,17 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
         }
         return Fail(config.status().ToString());
       }
-      auto ev = pipeline::EvaluateRouting(*m, *config, data->Spec(), *field, *threads);
+      auto ev = pipeline::EvaluateRouting(*m, *config, data->Spec(), *field, *threads, &*tc);
       if (!ev.ok()) return Fail(ev.status().ToString());
+      if (!report->empty()) {
+        auto reports = classify::EvaluateFile(*m, data->Spec(), *threads);
+        if (!reports.ok()) return Fail(reports.status().ToString());
+        const std::string html = classify::RenderHtmlReport(*reports, "frontline routing: " + *model,
+                                                            m->MetadataJson(), {ev->report});
+        Status s = WriteFileAtomic(*report, html);
+        if (!s.ok()) return Fail(s.ToString());
+        LogInfo("wrote " + *report);
+      }
       if (!oos_label->empty()) {
         const pipeline::FieldRouting* fr = config->Find(ev->field);
         if (fr == nullptr || fr->oos_label != *oos_label) {
@@ -92,6 +107,10 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
                   "of %.2f labels on average (true label in the set %.1f%%)\n",
                   100 * ev->coverage, static_cast<long long>(ev->accepted), ev->precision,
                   static_cast<long long>(ev->escalated), ev->mean_set_size, 100 * ev->set_coverage);
+      std::printf("  escalated to the LLM %lld, to a person %lld; estimated LLM spend %.4g vs %.4g "
+                  "sending everything to the LLM (%.1f%% saved)\n",
+                  static_cast<long long>(ev->to_llm), static_cast<long long>(ev->to_human), ev->hybrid_cost,
+                  ev->all_llm_cost, ev->all_llm_cost > 0 ? 100 * (1 - ev->hybrid_cost / ev->all_llm_cost) : 0.0);
       if (ev->has_oos) {
         std::printf("  in-scope accuracy %.4f, out-of-scope recall %.4f\n", ev->in_scope_accuracy,
                     ev->oos_recall);

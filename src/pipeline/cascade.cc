@@ -62,6 +62,19 @@ std::string JoinText(const std::vector<std::string>& row, const std::vector<int>
   return text;
 }
 
+std::vector<std::string> LlmCandidates(const std::vector<float>& probs, const std::vector<std::string>& labels,
+                                       const std::vector<std::string>& set, const std::string& oos_label,
+                                       int max_candidates) {
+  std::vector<std::string> out;
+  for (const auto& [c, q] : classify::TopK(probs, static_cast<int>(labels.size()))) {
+    const bool in_set = std::find(set.begin(), set.end(), labels[c]) != set.end();
+    if (labels[c] == oos_label || (!in_set && out.size() >= 3)) continue;
+    if (static_cast<int>(out.size()) >= max_candidates) break;
+    out.push_back(labels[c]);
+  }
+  return out;
+}
+
 Result<std::unique_ptr<LlmTier>> LlmTier::Create(const LlmTierConfig& config, const TriageConfig& triage,
                                                  std::function<std::string(const std::string&)> filter,
                                                  double spent_today, double spent_month, const std::string& day) {

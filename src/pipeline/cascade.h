@@ -15,6 +15,12 @@ std::vector<int> FindColumns(const text::Table& table, const std::vector<std::st
 // The non-empty fields row[cols...] joined with "\n".
 std::string JoinText(const std::vector<std::string>& row, const std::vector<int>& cols);
 
+// The labels offered to the LLM: the prediction set, topped up to three labels by
+// probability and cut to max_candidates, never the out-of-scope label.
+std::vector<std::string> LlmCandidates(const std::vector<float>& probs, const std::vector<std::string>& labels,
+                                       const std::vector<std::string>& set, const std::string& oos_label,
+                                       int max_candidates);
+
 // One field of one ticket on its way to the LLM.
 struct LlmJob {
   std::string field;

@@ -70,6 +70,8 @@ Result<RoutingConfig> LoadRouting(const std::string& model_path, const classify:
 Status SaveRouting(const std::string& model_path, const RoutingConfig& config);
 std::string ModelHash(const classify::Model& model);
 
+struct TriageConfig;  // below: the triage config file
+
 // What eval-routing reports for one field on labelled test data.
 struct RoutingEval {
   std::string field;
@@ -83,11 +85,19 @@ struct RoutingEval {
   bool has_oos = false;
   double in_scope_accuracy = 0;  // in-scope items whose final label is right
   double oos_recall = 0;         // out-of-scope items predicted or rejected as out of scope
+  // Cost: escalations by first tier under the triage config's policy (without an "llm"
+  // section: as if every escalation went to the LLM at the default prices), and LLM spend
+  // estimated from prompt sizes — the hybrid system against sending every item to the LLM
+  // with all labels. Items the LLM gets are assumed decided (correctly) by it or a person.
+  int64_t to_llm = 0, to_human = 0;
+  double hybrid_cost = 0, all_llm_cost = 0, human_cost = 0;
+  double price_input_per_mtok = 0, price_output_per_mtok = 0;
+  classify::RoutingReport report;  // the same, with the cost-versus-precision curve
 };
 
 Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingConfig& config,
                                     const classify::DataSpec& data, const std::string& field,
-                                    int threads = 0);
+                                    int threads = 0, const TriageConfig* triage = nullptr);
 std::string RoutingEvalJson(const RoutingEval& eval);
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/cascade.h"
 #include "pipeline/pipeline.h"
 
 namespace fl::pipeline {
@@ -15,6 +16,7 @@ using nlohmann::json;
 // The model's calibrated probabilities for one field over a labelled file.
 struct FieldPredictions {
   int head = 0;
+  std::vector<std::string> texts;
   std::vector<int> gold;  // -1: a label the model does not know
   std::vector<std::vector<float>> probs;
   std::vector<int> pred;
@@ -41,6 +43,7 @@ Result<FieldPredictions> PredictField(const classify::Model& model, const classi
     auto it = std::find(labels.begin(), labels.end(), d.labels[0][i]);
     out.gold[i] = it == labels.end() ? -1 : static_cast<int>(it - labels.begin());
   }
+  out.texts = d.texts;
   out.probs.resize(n);
   out.pred.resize(n);
   out.conf.resize(n);
@@ -82,6 +85,84 @@ route::Threshold ThresholdFromJson(const json& j) {
   t.precision = j.value("precision", 0.0);
   t.p_value = j.value("p_value", 1.0);
   return t;
+}
+
+// Fills the cost side of `ev`: per item, the estimated cost of its LLM call with its
+// candidate set and with every label; escalations by first tier; the cost curve.
+Status AddCosts(const classify::Model& model, const FieldRouting& fr, const FieldPredictions& fp,
+                const TriageConfig* triage, const std::vector<bool>& out_of_scope, RoutingEval* ev) {
+  TriageConfig config = triage != nullptr ? *triage : TriageConfig{};
+  LlmTierConfig llm = config.llm;
+  llm.enabled = true;
+  llm.few_shot = config.llm.enabled ? llm.few_shot : 0;
+  const bool to_llm = !config.llm.enabled || config.Policy(fr.field).escalate == Escalation::kLlmThenHuman;
+  FL_ASSIGN_OR_RETURN(std::unique_ptr<LlmTier> tier, LlmTier::Create(llm, config, nullptr, 0, 0, "1970-01-01"));
+  ev->price_input_per_mtok = llm.client.price_input_per_mtok;
+  ev->price_output_per_mtok = llm.client.price_output_per_mtok;
+  const std::vector<std::string>& labels = model.labels(fp.head);
+  std::vector<std::string> all;
+  for (const std::string& l : labels) {
+    if (l != fr.oos_label) all.push_back(l);
+  }
+  const size_t n = fp.gold.size();
+  std::vector<double> hybrid(n, 0);  // cost if escalated (0 when it goes to a person)
+  std::vector<float> conf(n);        // out of scope: never automated
+  std::vector<bool> correct(n);
+  for (size_t i = 0; i < n; ++i) {
+    LlmJob every{.field = fr.field, .text = fp.texts[i], .candidates = all};
+    tier->Estimate(&every);
+    ev->all_llm_cost += every.estimated_cost;
+    if (to_llm && !out_of_scope[i]) {
+      std::vector<std::string> set;
+      for (int c : route::PredictionSet(fp.probs[i], fr.conformal)) set.push_back(labels[c]);
+      LlmJob job{.field = fr.field, .text = fp.texts[i],
+                 .candidates = LlmCandidates(fp.probs[i], labels, set, fr.oos_label, llm.max_candidates)};
+      tier->Estimate(&job);
+      hybrid[i] = job.estimated_cost;
+    }
+    conf[i] = out_of_scope[i] ? -1.0f : fp.conf[i];
+    correct[i] = fp.pred[i] == fp.gold[i];
+    const bool accepted = !out_of_scope[i] && fp.conf[i] >= fr.guaranteed.tau;
+    if (accepted) continue;
+    if (to_llm && !out_of_scope[i]) {
+      ++ev->to_llm;
+      ev->hybrid_cost += hybrid[i];
+    } else {
+      ++ev->to_human;
+    }
+  }
+  ev->human_cost = ev->to_human * config.human_cost_per_item;
+
+  classify::RoutingReport& r = ev->report;
+  r.field = fr.field;
+  r.target_precision = fr.target_precision;
+  r.delta = fr.delta;
+  r.threshold = ev->threshold;
+  r.coverage = ev->coverage;
+  r.precision = ev->precision;
+  r.n = ev->n;
+  r.to_llm = ev->to_llm;
+  r.to_human = ev->to_human;
+  r.hybrid_cost = ev->hybrid_cost;
+  r.all_llm_cost = ev->all_llm_cost;
+  r.human_cost = ev->human_cost;
+  for (int k = 80; k <= 99; ++k) {
+    route::ThresholdOptions o;
+    o.precision = k / 100.0;
+    const route::Threshold t = route::EmpiricalThreshold(conf, correct, o);
+    double cost = 0;
+    int64_t accepted = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (conf[i] >= 0 && conf[i] >= t.tau) {
+        ++accepted;
+      } else {
+        cost += hybrid[i];
+      }
+    }
+    r.cost_curve.push_back({o.precision, n ? static_cast<double>(accepted) / n : 0,
+                            ev->all_llm_cost > 0 ? cost / ev->all_llm_cost : 0});
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -249,7 +330,7 @@ Status SaveRouting(const std::string& model_path, const RoutingConfig& config) {
 
 Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingConfig& config,
                                     const classify::DataSpec& data, const std::string& field,
-                                    int threads) {
+                                    int threads, const TriageConfig* triage) {
   FL_ASSIGN_OR_RETURN(FieldPredictions fp, PredictField(model, data, field, threads));
   const std::string& name = model.field_name(fp.head);
   const FieldRouting* fr = config.Find(name);
@@ -269,9 +350,11 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
   int64_t right = 0, in_scope = 0, in_scope_right = 0, oos_items = 0, oos_caught = 0;
   int64_t set_total = 0, set_hits = 0;
   const size_t n = fp.gold.size();
+  std::vector<bool> oos_flags(n);
   for (size_t i = 0; i < n; ++i) {
     const bool out_of_scope =
         oos >= 0 && (fp.pred[i] == oos || InScopeConfidence(fp.probs[i], oos) < fr->oos_threshold);
+    oos_flags[i] = out_of_scope;
     const bool accepted = !out_of_scope && fp.conf[i] >= fr->guaranteed.tau;
     const bool is_right = fp.pred[i] == fp.gold[i];
     if (accepted) {
@@ -300,6 +383,7 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
   ev.set_coverage = ev.escalated ? static_cast<double>(set_hits) / ev.escalated : 1.0;
   ev.in_scope_accuracy = in_scope ? static_cast<double>(in_scope_right) / in_scope : 0;
   ev.oos_recall = oos_items ? static_cast<double>(oos_caught) / oos_items : 0;
+  FL_RETURN_IF_ERROR(AddCosts(model, *fr, fp, triage, oos_flags, &ev));
   return ev;
 }
 
@@ -309,6 +393,13 @@ std::string RoutingEvalJson(const RoutingEval& e) {
             {"threshold", e.threshold}, {"accepted", e.accepted},
             {"escalated", e.escalated}, {"mean_set_size", e.mean_set_size},
             {"set_coverage", e.set_coverage}};
+  j["escalated_llm"] = e.to_llm;
+  j["escalated_human"] = e.to_human;
+  j["llm_cost"] = e.hybrid_cost;
+  j["all_llm_cost"] = e.all_llm_cost;
+  j["cost_saved"] = e.all_llm_cost > 0 ? 1 - e.hybrid_cost / e.all_llm_cost : 0.0;
+  j["human_cost"] = e.human_cost;
+  j["prices_per_mtok"] = {{"input", e.price_input_per_mtok}, {"output", e.price_output_per_mtok}};
   if (e.has_oos) {
     j["in_scope_accuracy"] = e.in_scope_accuracy;
     j["oos_recall"] = e.oos_recall;

@@ -153,15 +153,8 @@ class Triage {
         LlmJob job;
         job.field = field;
         job.text = work->text;
-        const int max_candidates = options_.config.llm.max_candidates;
-        // The conformal set, topped up to three labels by probability, cut to max_candidates.
-        for (const auto& [c, q] : classify::TopK(p, static_cast<int>(labels.size()))) {
-          const bool in_set = std::find(set.begin(), set.end(), labels[c]) != set.end();
-          const bool is_oos = fr != nullptr && labels[c] == fr->oos_label;
-          if (is_oos || (!in_set && job.candidates.size() >= 3)) continue;
-          if (static_cast<int>(job.candidates.size()) >= max_candidates) break;
-          job.candidates.push_back(labels[c]);
-        }
+        job.candidates = LlmCandidates(p, labels, set, fr != nullptr ? fr->oos_label : "",
+                                       options_.config.llm.max_candidates);
         w.job = static_cast<int>(jobs->size());
         jobs->push_back(std::move(job));
       } else {
