@@ -241,9 +241,10 @@ struct DataSpec {
 };
 
 // Reads the data, maps label strings to ids per label column (labels sorted by name), and
-// trains one head per label column.
+// trains one head per label column. `extra` rows (e.g. reviewers' feedback), when given,
+// are appended; their label_columns must equal data's label columns.
 Result<Model> TrainFromFile(const DataSpec& data, const TrainOptions& options,
-                            text::ReadStats* stats = nullptr);
+                            text::ReadStats* stats = nullptr, const text::LabeledData* extra = nullptr);
 
 // Evaluates every label column of data against the head of the same name (a single label
 // column with a single-head model is matched whatever its name). Gold labels the model

@@ -21,8 +21,17 @@ Result<text::LabeledData> LoadLabelled(const DataSpec& data, text::ReadStats* st
 }  // namespace
 
 Result<Model> TrainFromFile(const DataSpec& data, const TrainOptions& options,
-                            text::ReadStats* stats) {
+                            text::ReadStats* stats, const text::LabeledData* extra) {
   FL_ASSIGN_OR_RETURN(text::LabeledData d, LoadLabelled(data, stats));
+  if (extra != nullptr) {
+    if (extra->label_columns != d.label_columns) {
+      return InvalidArgumentError("extra training rows have other label columns than " + data.path);
+    }
+    d.texts.insert(d.texts.end(), extra->texts.begin(), extra->texts.end());
+    for (size_t c = 0; c < d.label_columns.size(); ++c) {
+      d.labels[c].insert(d.labels[c].end(), extra->labels[c].begin(), extra->labels[c].end());
+    }
+  }
   std::vector<FieldData> fields;
   for (size_t c = 0; c < d.label_columns.size(); ++c) {
     FieldData f;

@@ -2,11 +2,13 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "classify/classify.h"
 #include "cli/cli.h"
+#include "pipeline/pipeline.h"
 
 namespace fl::cli {
 void ReportSkipped(const text::ReadStats& stats) {
@@ -51,12 +53,27 @@ void AddClassifyCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>
     sub->add_flag("--no-quantize", *no_quantize, "Store float32 weights (larger file)");
     sub->add_option("--threads", opt->threads, "Threads (0: all cores)")->capture_default_str();
     sub->add_option("--seed", opt->seed, "Random seed (with --threads 1: reproducible)")->capture_default_str();
+    auto feedback = std::make_shared<std::string>();
+    sub->add_option("--feedback", *feedback,
+                    "Also learn from the review feedback in this store folder (see frontline review)");
     commands->emplace_back(sub, [=] {
       classify::ParseAlgorithm(*algo, &opt->algorithm);
       opt->quantize = !*no_quantize;
+      std::optional<text::LabeledData> extra;
+      if (!feedback->empty()) {
+        auto db = OpenStore(*feedback);
+        if (!db.ok()) return Fail(db.status().ToString());
+        pipeline::FeedbackStats fs;
+        auto rows = pipeline::FeedbackTrainingData(&*db, data->Spec().columns.label_columns, &fs);
+        if (!rows.ok()) return Fail(rows.status().ToString());
+        LogInfo("feedback: " + std::to_string(fs.rows) + " reviewed tickets added as training rows (" +
+                std::to_string(fs.corrected) + " corrected labels; " + std::to_string(fs.tickets - fs.rows) +
+                " left out: another field still under review)");
+        extra = std::move(rows).value();
+      }
       text::ReadStats stats;
       const double t0 = NowSeconds();
-      auto m = classify::TrainFromFile(data->Spec(), *opt, &stats);
+      auto m = classify::TrainFromFile(data->Spec(), *opt, &stats, extra ? &*extra : nullptr);
       ReportSkipped(stats);
       if (!m.ok()) return Fail(m.status().ToString());
       Status s = m->Save(*model);

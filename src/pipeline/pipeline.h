@@ -101,6 +101,23 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
 std::string RoutingEvalJson(const RoutingEval& eval);
 
 // ---------------------------------------------------------------------------------------
+// Review feedback as training data (feedback.cc)
+// ---------------------------------------------------------------------------------------
+
+struct FeedbackStats {
+  int64_t tickets = 0;    // tickets with at least one person-given label
+  int64_t rows = 0;       // of those, rows with a label for every column (the ones returned)
+  int64_t corrected = 0;  // person-given labels that differ from the recorded decision
+};
+
+// Training rows from the store: every ticket a person reviewed, with the person's latest
+// label for each reviewed field and, for the other columns, the label decided
+// automatically (tiers slm, rule, llm). A ticket lacking a label for some column (an
+// unresolved review of another field) is left out.
+Result<text::LabeledData> FeedbackTrainingData(store::Store* db, const std::vector<std::string>& label_columns,
+                                               FeedbackStats* stats = nullptr);
+
+// ---------------------------------------------------------------------------------------
 // The triage config file (config.cc): escalation policy per field, rules, the LLM tier.
 // ---------------------------------------------------------------------------------------
 //

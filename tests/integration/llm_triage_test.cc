@@ -305,3 +305,67 @@ TEST_F(LlmTriageTest, BadConfigIsRefusedBeforeAnyWork) {
 }
 
 }  // namespace
+
+namespace {
+
+// Corrections made in review become training data: a label that exists only in the
+// feedback is learned by the next `frontline train --feedback`.
+TEST(FeedbackTrainingTest, CorrectionsTeachTheNextModel) {
+  std::string tmpl = ::testing::TempDir() + "/fl_feedback_test.XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const std::string dir = tmpl, fl = FL_BINARY;
+  const std::string gen = "/usr/bin/python3 " FL_SOURCE_DIR "/scripts/gen_sample.py";
+  ASSERT_EQ(Sh(gen + " --out " + dir + "/s --n 800 --seed 31 --split 0.2 --format csv").code, 0);
+  const std::string train = fl + " train --data " + dir + "/s/train.csv --text subject,body --label category,priority "
+                            "--threads 1 --seed 3 --model ";
+  ShellResult r = Sh(train + dir + "/m1.flm", true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  {
+    std::ofstream t(dir + "/batch.csv");
+    t << "id,subject,body\n";
+    for (int k = 0; k < 40; ++k) {
+      t << "z" << k << ",Zorblax licence server,\"The zorblax licence daemon rejects token " << k
+        << " again, zorblax seats exhausted\"\n";
+    }
+  }
+  // Not calibrated: every field goes to review.
+  r = Sh(fl + " triage --model " + dir + "/m1.flm --in " + dir + "/batch.csv --out " + dir + "/d.jsonl --data-dir " +
+             dir + "/data",
+         true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  {
+    auto db = fl::store::Store::Open(dir + "/data/frontline.db");
+    ASSERT_TRUE(db.ok());
+    auto open = db->ListReview("open", 0);
+    ASSERT_TRUE(open.ok());
+    ASSERT_EQ(open->size(), 80u);
+    int resolved = 0;
+    for (const auto& item : *open) {
+      // Leave a few priority reviews open: those tickets must be left out of training.
+      if (item.field == "priority" && resolved++ < 5) continue;
+      auto decisions = db->DecisionsFor(item.ticket_id);
+      ASSERT_TRUE(decisions.ok());
+      std::string label = "Zorblax";
+      if (item.field == "priority") {
+        for (const auto& d : *decisions) {
+          if (d.field == "priority") label = d.value;  // the person agrees
+        }
+      }
+      ASSERT_TRUE(db->ResolveReview(item.id, label, "tester").ok());
+    }
+  }
+  r = Sh(train + dir + "/m2.flm --feedback " + dir + "/data", true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("35 reviewed tickets added"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("35 corrected labels"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("5 left out"), std::string::npos) << r.out;
+  r = Sh("echo 'zorblax licence daemon rejects my token, seats exhausted' | " + fl + " predict --model " + dir +
+         "/m2.flm --field category -k 1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Zorblax"), std::string::npos) << "the corrected label was learned: " << r.out;
+  r = Sh("echo 'zorblax licence daemon rejects my token, seats exhausted' | " + fl + " predict --model " + dir +
+         "/m1.flm --field category -k 1");
+  EXPECT_EQ(r.out.find("Zorblax"), std::string::npos) << "the old model cannot know it: " << r.out;
+}
+
+}  // namespace
