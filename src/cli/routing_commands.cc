@@ -47,6 +47,34 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
       return 0;
     });
   }
+  // ---- routing-study ----
+  {
+    auto* sub = app->add_subcommand(
+        "routing-study", "How often the precision guarantee fails over random calibration/test re-splits");
+    auto data = std::make_shared<DataFlags>();
+    auto model = std::make_shared<std::string>();
+    auto field = std::make_shared<std::string>();
+    auto opt = std::make_shared<route::ThresholdOptions>();
+    auto resplits = std::make_shared<int>(200);
+    auto seed = std::make_shared<uint64_t>(1);
+    auto threads = std::make_shared<int>(0);
+    sub->add_option("--model", *model, "Model file")->required();
+    data->Add(sub, true);
+    sub->add_option("--field", *field, "Field (default: the one named like --label)");
+    sub->add_option("--precision", opt->precision, "Target precision")->check(CLI::Range(0.5, 0.9999))->capture_default_str();
+    sub->add_option("--delta", opt->delta, "Allowed failure probability")->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+    sub->add_option("--resplits", *resplits, "Random 50/50 re-splits")->check(CLI::Range(1, 100000))->capture_default_str();
+    sub->add_option("--seed", *seed, "Random seed of the re-splits")->capture_default_str();
+    sub->add_option("--threads", *threads, "Threads (0: all cores)");
+    commands->emplace_back(sub, [=] {
+      auto m = classify::Model::Load(*model);
+      if (!m.ok()) return Fail(m.status().ToString());
+      auto st = pipeline::StudyResplits(*m, data->Spec(), *field, *opt, *resplits, *seed, *threads);
+      if (!st.ok()) return Fail(st.status().ToString());
+      std::cout << pipeline::ResplitStudyJson(*st) << "\n";
+      return 0;
+    });
+  }
   // ---- eval-routing ----
   {
     auto* sub = app->add_subcommand("eval-routing",

@@ -70,6 +70,25 @@ Result<RoutingConfig> LoadRouting(const std::string& model_path, const classify:
 Status SaveRouting(const std::string& model_path, const RoutingConfig& config);
 std::string ModelHash(const classify::Model& model);
 
+// How often the guarantee fails in practice: the labelled data is split at random into a
+// calibration and a test half `resplits` times; each time the guaranteed and the empirical
+// thresholds are picked on the calibration half and measured on the test half. A split
+// "violates" when the realised precision on the test half is below the target.
+struct ResplitStudy {
+  std::string field;
+  int64_t n = 0;
+  int resplits = 0;
+  double precision = 0, delta = 0;
+  double violation_rate = 0;            // guaranteed threshold; should be <= delta
+  double empirical_violation_rate = 0;  // point-estimate threshold, for comparison
+  double mean_coverage = 0, mean_precision = 0;  // guaranteed, on the test halves
+  double empirical_mean_coverage = 0;
+};
+Result<ResplitStudy> StudyResplits(const classify::Model& model, const classify::DataSpec& data,
+                                   const std::string& field, const route::ThresholdOptions& options,
+                                   int resplits, uint64_t seed = 1, int threads = 0);
+std::string ResplitStudyJson(const ResplitStudy& study);
+
 struct TriageConfig;  // below: the triage config file
 
 // What eval-routing reports for one field on labelled test data.

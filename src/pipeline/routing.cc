@@ -2,6 +2,8 @@
 // field, turned into thresholds (route) and measured.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -405,6 +407,62 @@ std::string RoutingEvalJson(const RoutingEval& e) {
     j["oos_recall"] = e.oos_recall;
   }
   return j.dump();
+}
+
+Result<ResplitStudy> StudyResplits(const classify::Model& model, const classify::DataSpec& data,
+                                   const std::string& field, const route::ThresholdOptions& options,
+                                   int resplits, uint64_t seed, int threads) {
+  if (resplits < 1) return InvalidArgumentError("resplits must be >= 1");
+  FL_ASSIGN_OR_RETURN(FieldPredictions fp, PredictField(model, data, field, threads));
+  const size_t n = fp.gold.size();
+  if (n < 20) return InvalidArgumentError(data.path + ": too few rows (" + std::to_string(n) + ") to re-split");
+  ResplitStudy st;
+  st.field = model.field_name(fp.head);
+  st.n = static_cast<int64_t>(n);
+  st.resplits = resplits;
+  st.precision = options.precision;
+  st.delta = options.delta;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  int violations = 0, empirical_violations = 0;
+  const size_t half = n / 2;
+  for (int r = 0; r < resplits; ++r) {
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<float> cal_conf, test_conf;
+    std::vector<bool> cal_ok, test_ok;
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = order[k];
+      (k < half ? cal_conf : test_conf).push_back(fp.conf[i]);
+      (k < half ? cal_ok : test_ok).push_back(fp.pred[i] == fp.gold[i]);
+    }
+    const route::Threshold g = route::GuaranteedThreshold(cal_conf, cal_ok, options);
+    const route::Threshold e = route::EmpiricalThreshold(cal_conf, cal_ok, options);
+    const route::Realised rg = route::Apply(g.tau, test_conf, test_ok);
+    const route::Realised re = route::Apply(e.tau, test_conf, test_ok);
+    violations += rg.accepted > 0 && rg.precision < options.precision;
+    empirical_violations += re.accepted > 0 && re.precision < options.precision;
+    st.mean_coverage += rg.coverage / resplits;
+    st.mean_precision += rg.precision / resplits;
+    st.empirical_mean_coverage += re.coverage / resplits;
+  }
+  st.violation_rate = static_cast<double>(violations) / resplits;
+  st.empirical_violation_rate = static_cast<double>(empirical_violations) / resplits;
+  return st;
+}
+
+std::string ResplitStudyJson(const ResplitStudy& s) {
+  return json{{"field", s.field},
+              {"n", s.n},
+              {"resplits", s.resplits},
+              {"precision", s.precision},
+              {"delta", s.delta},
+              {"violation_rate", s.violation_rate},
+              {"empirical_violation_rate", s.empirical_violation_rate},
+              {"mean_coverage", s.mean_coverage},
+              {"mean_precision", s.mean_precision},
+              {"empirical_mean_coverage", s.empirical_mean_coverage}}
+      .dump();
 }
 
 }  // namespace fl::pipeline

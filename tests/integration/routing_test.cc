@@ -96,3 +96,28 @@ TEST_F(RoutingTest, EvalRoutingNeedsCalibration) {
 }
 
 }  // namespace
+
+namespace {
+
+// The guarantee over 200 random calibration/test re-splits of the sample: the guaranteed
+// threshold fails at most delta of the time; the point-estimate threshold fails about half
+// the time where the target sits on the precision the model can reach.
+TEST_F(RoutingTest, GuaranteeHoldsOverResplits) {
+  for (const char* precision : {"0.90", "0.95"}) {
+    const std::string out = Stdout(Fl() + " routing-study --model " + Dir() + "/m.flm --data " + Dir() +
+                                   "/cal/tickets.csv --text subject,body --label category --resplits 200 "
+                                   "--delta 0.05 --precision " + precision);
+    const auto j = nlohmann::json::parse(out);
+    EXPECT_EQ(j["resplits"], 200);
+    EXPECT_EQ(j["n"], 1500);
+    EXPECT_LE(j["violation_rate"].get<double>(), 0.05) << out;
+    EXPECT_GE(j["mean_precision"].get<double>(), std::stod(precision)) << out;
+    if (std::string(precision) == "0.90") {
+      EXPECT_GT(j["mean_coverage"].get<double>(), 0.5) << "a useful automation rate: " << out;
+    } else {
+      EXPECT_GT(j["empirical_violation_rate"].get<double>(), 0.2) << "the empirical threshold is not safe: " << out;
+    }
+  }
+}
+
+}  // namespace
