@@ -77,8 +77,10 @@ echo "== 6. Triage a fresh batch: rules, then the specialist, then the LLM or a 
 $PY scripts/gen_sample.py --out "$OUT/batch" --n 1000 --seed 44 --format csv >/dev/null 2>&1
 cat > "$OUT/triage.json" <<'JSON'
 {
-  "rules": [{"name": "outage-all-users", "field": "priority", "label": "P1",
-             "any": ["outage", "is down", "are down"], "regex": "\\b(all|every) ?(users|one|body)\\b"}],
+  "rules": [{"name": "org-wide-and-urgent", "field": "priority", "label": "P1",
+             "any": ["all users are affected", "whole company", "production is down", "outage for the entire",
+                     "every site is reporting", "nobody in the company", "outage:", "major incident"],
+             "regex": "urgent|asap|critical|blocking me completely|hurry|can't process orders"}],
   "llm": {"endpoint": "https://api.openai.com/v1", "model": "gpt-4o-mini",
           "price_input_per_mtok": 0.15, "price_output_per_mtok": 0.60, "budget_per_day": 5},
   "fields": {"priority": {"descriptions": {"P1": "service down for many users", "P4": "cosmetic or no rush"}}}
