@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   fl::cli::AddClassifyCommands(&app, &commands);
   fl::cli::AddRoutingCommands(&app, &commands);
   fl::cli::AddReviewCommands(&app, &commands);
+  fl::cli::AddGuardCommands(&app, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

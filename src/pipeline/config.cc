@@ -130,7 +130,29 @@ Result<TriageConfig> ParseTriageConfig(const std::string& json_text, const std::
   Status error;
   TriageConfig config;
   Reader top(j, origin, &error);
-  top.Keys({"fields", "rules", "llm", "human"});
+  top.Keys({"fields", "rules", "llm", "human", "guard"});
+  if (top.Has("guard")) {
+    Reader g(top["guard"], top.Where("guard"), &error);
+    g.Keys({"enabled", "internal_domains", "deny", "custom", "min_score", "names"});
+    g.Bool("enabled", &config.guard_enabled);
+    g.Strings("internal_domains", &config.guard.internal_domains);
+    g.Strings("deny", &config.guard.deny);
+    g.Number("min_score", &config.guard.min_score, 0, 1);
+    g.Bool("names", &config.guard.names);
+    if (g.Has("custom") && error.ok()) {
+      const json& custom = top["guard"]["custom"];
+      if (!custom.is_array()) return InvalidArgumentError(g.Where("custom") + ": expected a list");
+      for (size_t i = 0; i < custom.size(); ++i) {
+        Reader c(custom[i], g.Where("custom") + "[" + std::to_string(i) + "]", &error);
+        c.Keys({"type", "pattern", "score"});
+        guard::CustomPattern p;
+        c.String("type", &p.type);
+        c.String("pattern", &p.pattern);
+        c.Number("score", &p.score, 0.01, 1);
+        config.guard.custom.push_back(std::move(p));
+      }
+    }
+  }
   if (top.Has("llm")) ParseLlm(top["llm"], top.Where("llm"), &config.llm, &error);
   if (top.Has("human")) {
     Reader h(top["human"], top.Where("human"), &error);
@@ -194,6 +216,18 @@ Result<TriageConfig> ParseTriageConfig(const std::string& json_text, const std::
     }
   }
   if (!error.ok()) return error;
+  if (config.llm.enabled && !config.guard_enabled) {
+    const std::string& e = config.llm.client.endpoint;
+    const bool loopback = e.find("://127.") != std::string::npos || e.find("://localhost") != std::string::npos ||
+                          e.find("://[::1]") != std::string::npos;
+    if (!loopback) {
+      return InvalidArgumentError(origin + ".guard.enabled: the guard can only be turned off for an LLM endpoint on "
+                                  "loopback, not " + e);
+    }
+  }
+  // Custom patterns and domains are checked now, not at the first ticket.
+  Result<guard::Guard> g = guard::Guard::Create(config.guard);
+  if (!g.ok()) return InvalidArgumentError(origin + ".guard: " + g.status().message());
   return config;
 }
 

@@ -16,6 +16,7 @@
 
 #include "classify/classify.h"
 #include "core/core.h"
+#include "guard/guard.h"
 #include "route/route.h"
 #include "store/store.h"
 
@@ -158,7 +159,10 @@ Result<text::LabeledData> FeedbackTrainingData(store::Store* db, const std::vect
 //                "breaker_cooldown_s": 30, "max_candidates": 8, "few_shot": 3,
 //                "examples": "train.csv", "examples_text": "subject,body",
 //                "json_schema": true, "max_tokens": 50},
-//     "human":  {"cost_per_item": 0}
+//     "human":  {"cost_per_item": 0},
+//     "guard":  {"internal_domains": ["corp.example.com"], "deny": ["SAP01"],
+//                "custom": [{"type": "EMPLOYEE_ID", "pattern": "\\bEMP-\\d{6}\\b", "score": 0.9}],
+//                "min_score": 0.5, "names": true, "enabled": true}
 //   }
 
 enum class Escalation { kLlmThenHuman, kHuman };
@@ -181,6 +185,11 @@ struct LlmTierConfig {
 };
 
 struct TriageConfig {
+  // The privacy guard on everything the LLM tier sends out. It cannot be turned off for
+  // a remote endpoint; "guard": {"enabled": false} is accepted only for an endpoint on
+  // loopback (a local model server).
+  bool guard_enabled = true;
+  guard::GuardOptions guard;
   std::map<std::string, FieldPolicy> fields;
   std::vector<route::Rule> rules;
   LlmTierConfig llm;

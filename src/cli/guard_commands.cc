@@ -1,0 +1,63 @@
+// frontline redact.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.h"
+#include "guard/guard.h"
+#include "pipeline/pipeline.h"
+
+namespace fl::cli {
+
+void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands) {
+  auto* sub = app->add_subcommand(
+      "redact", "Replace personal data and secrets with placeholders: one text per stdin line, one line out");
+  auto json_out = std::make_shared<bool>(false);
+  auto input = std::make_shared<std::string>();
+  auto config = std::make_shared<std::string>();
+  sub->add_flag("--json", *json_out, "One JSON object per line: {\"text\", \"spans\":[{start,end,type,score}]}");
+  sub->add_option("--input", *input, "Read lines from this file instead of stdin");
+  sub->add_option("--config", *config, "Triage config whose \"guard\" section sets domains, custom types, deny-list");
+  commands->emplace_back(sub, [=] {
+    auto cfg = pipeline::LoadTriageConfig(*config);
+    if (!cfg.ok()) return Fail(cfg.status().ToString());
+    auto guard = guard::Guard::Create(cfg->guard);
+    if (!guard.ok()) return Fail(guard.status().ToString());
+    std::ifstream file;
+    if (!input->empty()) {
+      file.open(*input);
+      if (!file) return Fail("cannot open " + *input);
+    }
+    std::istream& in = input->empty() ? std::cin : file;
+    std::string line;
+    int64_t lineno = 0;
+    std::vector<guard::Span> spans;
+    while (std::getline(in, line)) {
+      ++lineno;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      Status s = guard->Find(line, &spans);
+      if (!s.ok()) {
+        // Fail closed: never echo a line the guard could not check.
+        return Fail((input->empty() ? std::string("stdin") : *input) + ":" + std::to_string(lineno) + ": " +
+                    s.ToString() + "; nothing after this line was written");
+      }
+      guard::Pseudonymizer p;
+      const std::string redacted = p.Redact(line, spans);
+      if (*json_out) {
+        nlohmann::json j = {{"text", redacted}, {"spans", nlohmann::json::array()}};
+        for (const guard::Span& sp : spans) {
+          j["spans"].push_back({{"start", sp.start}, {"end", sp.end}, {"type", sp.type}, {"score", sp.score},
+                                {"recogniser", sp.recogniser}});
+        }
+        std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      } else {
+        std::cout << redacted << "\n";
+      }
+    }
+    return 0;
+  });
+}
+
+}  // namespace fl::cli

@@ -1,0 +1,242 @@
+// Guard: compiles the recognisers once (PCRE2 with JIT) and runs them over a text.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "guard/guard.h"
+#include "guard/recognisers.h"
+
+namespace fl::guard {
+namespace {
+
+using internal::Recogniser;
+
+// Upper bound on backtracking per match attempt: a hostile input fails closed instead of
+// hanging the pipeline.
+constexpr uint32_t kMatchLimit = 2'000'000;
+constexpr size_t kContextBytes = 48;
+
+struct Compiled {
+  Recogniser rec;
+  pcre2_code* code = nullptr;
+  std::string type, name;  // owned copies for custom and hostname recognisers
+};
+
+Result<pcre2_code*> Compile(const std::string& pattern, const std::string& what) {
+  int error = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), 0, &error,
+                                   &offset, nullptr);
+  if (code == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error, message, sizeof message);
+    return InvalidArgumentError(what + ": pattern does not compile at offset " + std::to_string(offset) + ": " +
+                                reinterpret_cast<const char*>(message));
+  }
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT is unavailable
+  return code;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Whether one of the '|'-separated words occurs in `window` (already lower-cased).
+bool HasContext(const char* words, const std::string& window) {
+  std::string_view w(words);
+  while (!w.empty()) {
+    const size_t bar = w.find('|');
+    const std::string_view word = w.substr(0, bar);
+    if (!word.empty() && window.find(word) != std::string::npos) return true;
+    if (bar == std::string_view::npos) break;
+    w.remove_prefix(bar + 1);
+  }
+  return false;
+}
+
+bool IsPrivateIpv4(std::string_view s) {
+  int a = 0, b = 0;
+  if (std::sscanf(std::string(s).c_str(), "%d.%d", &a, &b) != 2) return false;
+  return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) || (a == 169 && b == 254);
+}
+
+std::string EscapeRegex(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view(R"(\^$.|?*+()[]{}-/)").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Guard::Rep {
+  GuardOptions options;
+  std::vector<Compiled> recognisers;
+  std::vector<pcre2_code*> protect;
+  std::set<std::string> deny;  // lower-cased
+  pcre2_match_context* context = nullptr;
+
+  ~Rep() {
+    for (Compiled& c : recognisers) pcre2_code_free(c.code);
+    for (pcre2_code* p : protect) pcre2_code_free(p);
+    pcre2_match_context_free(context);
+  }
+
+  // Calls fn(start, end, match_data) for each match of code in text; Status on a match
+  // failure other than "no match" (the budget).
+  template <typename Fn>
+  Status ForEachMatch(pcre2_code* code, std::string_view text, pcre2_match_data* md, const char* what, Fn fn) const {
+    size_t offset = 0;
+    while (offset <= text.size()) {
+      const int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), offset, 0, md, context);
+      if (rc == PCRE2_ERROR_NOMATCH) return OkStatus();
+      if (rc < 0) {
+        PCRE2_UCHAR message[256];
+        pcre2_get_error_message(rc, message, sizeof message);
+        return ResourceExhaustedError(std::string("guard: recogniser '") + what + "' failed: " +
+                                      reinterpret_cast<const char*>(message));
+      }
+      const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+      fn(ov, rc);
+      offset = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return OkStatus();
+  }
+};
+
+Guard::Guard(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Guard::Guard(Guard&&) noexcept = default;
+Guard& Guard::operator=(Guard&&) noexcept = default;
+Guard::~Guard() = default;
+
+Result<Guard> Guard::Create(const GuardOptions& options) {
+  auto rep = std::make_unique<Rep>();
+  rep->options = options;
+  rep->context = pcre2_match_context_create(nullptr);
+  pcre2_set_match_limit(rep->context, kMatchLimit);
+  pcre2_set_depth_limit(rep->context, 10000);
+  for (const Recogniser& r : internal::BuiltinRecognisers()) {
+    if (!options.names && std::string_view(r.type) == "PERSON") continue;
+    Result<pcre2_code*> code = Compile(r.pattern, std::string("built-in recogniser ") + r.name);
+    if (!code.ok()) return InternalError(code.status().message());
+    rep->recognisers.push_back({r, *code, "", ""});
+  }
+  for (const std::string& domain : options.internal_domains) {
+    if (domain.empty()) continue;
+    Compiled c;
+    c.type = "HOSTNAME";
+    c.name = "internal-host:" + domain;
+    const std::string pattern = R"((?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8})" +
+                                EscapeRegex(Lower(domain)) + R"((?![\w-]|\.[A-Za-z0-9]))";
+    FL_ASSIGN_OR_RETURN(c.code, Compile("(?i)" + pattern, "internal domain '" + domain + "'"));
+    c.rec = {nullptr, nullptr, nullptr, 0, 0.9, nullptr, nullptr, 0, false};
+    rep->recognisers.push_back(std::move(c));
+  }
+  for (const CustomPattern& p : options.custom) {
+    const bool good_type = !p.type.empty() && std::all_of(p.type.begin(), p.type.end(), [](char ch) {
+      return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    });
+    if (!good_type) {
+      return InvalidArgumentError("custom recogniser type '" + p.type + "': use upper-case letters, digits and _");
+    }
+    if (!(p.score > 0 && p.score <= 1)) {
+      return InvalidArgumentError("custom recogniser " + p.type + ": score must be in (0, 1]");
+    }
+    Compiled c;
+    c.type = p.type;
+    c.name = "custom:" + p.type;
+    FL_ASSIGN_OR_RETURN(c.code, Compile(p.pattern, "custom recogniser " + p.type));
+    c.rec = {nullptr, nullptr, nullptr, 0, p.score, nullptr, nullptr, 0, false};
+    rep->recognisers.push_back(std::move(c));
+  }
+  for (const char* pattern : internal::ProtectedPatterns()) {
+    Result<pcre2_code*> code = Compile(pattern, "protected pattern");
+    if (!code.ok()) return InternalError(code.status().message());
+    rep->protect.push_back(*code);
+  }
+  for (const std::string& d : options.deny) rep->deny.insert(Lower(d));
+  return Guard(std::move(rep));
+}
+
+std::vector<std::string> Guard::Types() const {
+  std::set<std::string> types;
+  for (const Compiled& c : rep_->recognisers) types.insert(c.rec.type != nullptr ? c.rec.type : c.type);
+  return {types.begin(), types.end()};
+}
+
+Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
+  spans->clear();
+  if (text.size() > rep_->options.max_bytes) {
+    return ResourceExhaustedError("guard: text of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
+                                  std::to_string(rep_->options.max_bytes));
+  }
+  pcre2_match_data* md = pcre2_match_data_create(16, nullptr);
+  struct Free {
+    pcre2_match_data* md;
+    ~Free() { pcre2_match_data_free(md); }
+  } free_md{md};
+
+  std::vector<std::pair<size_t, size_t>> protected_ranges;
+  for (pcre2_code* p : rep_->protect) {
+    FL_RETURN_IF_ERROR(rep_->ForEachMatch(p, text, md, "protected", [&](const PCRE2_SIZE* ov, int) {
+      protected_ranges.emplace_back(ov[0], ov[1]);
+    }));
+  }
+  auto overlaps_protected = [&](size_t s, size_t e) {
+    for (const auto& [ps, pe] : protected_ranges) {
+      if (s < pe && ps < e) return true;
+    }
+    return false;
+  };
+
+  std::vector<Span> found;
+  for (const Compiled& c : rep_->recognisers) {
+    const Recogniser& r = c.rec;
+    const char* type = r.type != nullptr ? r.type : c.type.c_str();
+    const char* name = r.name != nullptr ? r.name : c.name.c_str();
+    FL_RETURN_IF_ERROR(rep_->ForEachMatch(c.code, text, md, name, [&](const PCRE2_SIZE* ov, int rc) {
+      if (r.group >= rc || ov[2 * r.group] == PCRE2_UNSET) return;
+      const size_t s = ov[2 * r.group], e = ov[2 * r.group + 1];
+      if (e <= s) return;
+      const std::string_view value = text.substr(s, e - s);
+      if (r.validate != nullptr && !r.validate(value)) return;
+      if (std::string_view(name) == "ipv4" && !internal::ValidIpv4(value.substr(0, value.find('/')))) return;
+      if (std::string_view(name) == "iban" && !IbanValid(value)) return;
+      if (overlaps_protected(s, e) || rep_->deny.count(Lower(value))) return;
+      const size_t from = s > kContextBytes ? s - kContextBytes : 0;
+      const std::string window = Lower(text.substr(from, s - from));
+      if (r.skip_after_version && HasContext("version|ver.|ver |build|release|firmware|v.", window.substr(
+                                                  window.size() > 12 ? window.size() - 12 : 0))) {
+        return;
+      }
+      double score = r.score;
+      if (r.context != nullptr && HasContext(r.context, window)) score = std::min(1.0, score + r.context_boost);
+      if (score < rep_->options.min_score) return;
+      Span span{s, e, type, score, name};
+      if (std::string_view(name) == "ipv4") span.recogniser = IsPrivateIpv4(value) ? "ipv4-private" : "ipv4-public";
+      found.push_back(std::move(span));
+    }));
+  }
+  // Resolve overlaps: higher score first, then the longer span.
+  std::sort(found.begin(), found.end(), [](const Span& a, const Span& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
+    return a.start < b.start;
+  });
+  for (Span& f : found) {
+    const bool clash = std::any_of(spans->begin(), spans->end(),
+                                   [&](const Span& k) { return f.start < k.end && k.start < f.end; });
+    if (!clash) spans->push_back(std::move(f));
+  }
+  std::sort(spans->begin(), spans->end(), [](const Span& a, const Span& b) { return a.start < b.start; });
+  return OkStatus();
+}
+
+}  // namespace fl::guard

@@ -1,0 +1,125 @@
+// guard: finds personal data and secrets in ticket text and replaces them with consistent,
+// reversible placeholders before anything leaves the machine.
+//
+//   Guard          the recognisers (structured values with validators, secrets, names from
+//                  greetings and signatures, custom patterns from config) -> Spans
+//   Pseudonymizer  one ticket thread's mapping value <-> "<TYPE_n>"; Redact and Restore
+//
+// Start here: `FL_ASSIGN_OR_RETURN(auto guard, fl::guard::Guard::Create({}));
+//              std::vector<Span> spans; FL_RETURN_IF_ERROR(guard.Find(text, &spans));`
+//
+// Entity types: EMAIL, PHONE, IP_ADDRESS, MAC_ADDRESS, URL (with embedded credentials),
+// CREDIT_CARD (Luhn), IBAN (mod 97 + country length), US_SSN (valid ranges),
+// DATE_OF_BIRTH (a date in birth context), PERSON (greetings, signatures, titles),
+// USERNAME (DOMAIN\user), HOSTNAME (under the configured internal domains), SECRET (known
+// key/token shapes, JWTs, PEM private keys, password assignments, connection strings,
+// high-entropy strings), plus custom types from config.
+//
+// Offsets are byte offsets into the UTF-8 input, end exclusive.
+//
+// Thread-safety: a Guard is immutable after Create and may be shared by threads; Find
+// allocates its own match state. A Pseudonymizer is per ticket thread and not
+// thread-safe.
+//
+// Failure: Find fails (ResourceExhausted) on input larger than GuardOptions::max_bytes or
+// when a pattern exceeds its match budget; callers must then not send the text anywhere
+// (fail closed).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+
+namespace fl::guard {
+
+struct Span {
+  size_t start = 0, end = 0;  // byte offsets, end exclusive
+  std::string type;           // "EMAIL", "SECRET", ...
+  double score = 0;           // confidence in [0, 1]
+  std::string recogniser;     // which rule found it, for debugging and the docs
+};
+
+// A user-defined recogniser, e.g. {"EMPLOYEE_ID", "\\bEMP-\\d{6}\\b", 0.9}.
+struct CustomPattern {
+  std::string type;     // upper-case letters, digits and '_'
+  std::string pattern;  // PCRE2 syntax
+  double score = 0.9;
+};
+
+struct GuardOptions {
+  // Host names under these domains are HOSTNAME findings ("corp.example.com" matches
+  // "srv-01.corp.example.com"). Empty: no HOSTNAME findings.
+  std::vector<std::string> internal_domains;
+  std::vector<CustomPattern> custom;
+  // Tokens never flagged (case-insensitive, whole token), on top of the built-in technical
+  // deny-list (S3, EKS, HTTP 404, CVE and KB ids, version strings, ...).
+  std::vector<std::string> deny;
+  double min_score = 0.5;          // findings below are dropped
+  bool names = true;               // PERSON from greetings, signatures and titles
+  size_t max_bytes = 1 << 20;      // larger input: ResourceExhausted
+};
+
+class Guard {
+ public:
+  // InvalidArgument for a custom pattern that does not compile or a bad type name.
+  static Result<Guard> Create(const GuardOptions& options);
+  Guard(Guard&&) noexcept;
+  Guard& operator=(Guard&&) noexcept;
+  ~Guard();
+
+  // Findings in text, sorted by start, non-overlapping (the higher score, then the longer
+  // span, wins an overlap).
+  Status Find(std::string_view text, std::vector<Span>* spans) const;
+
+  // The built-in and custom type names this guard can report.
+  std::vector<std::string> Types() const;
+
+ private:
+  struct Rep;
+  explicit Guard(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+// What Restore found wrong in an answer that came back from outside.
+struct RestoreReport {
+  std::vector<std::string> unknown_placeholders;  // "<EMAIL_7>" never handed out
+  std::vector<std::string> new_identifiers;       // "EMAIL" values that were not in the input
+};
+
+// The mapping of one ticket thread: the same value always gets the same placeholder.
+class Pseudonymizer {
+ public:
+  // text with every span replaced by its placeholder ("<EMAIL_1>"). Spans as from Find.
+  std::string Redact(std::string_view text, const std::vector<Span>& spans);
+  // Placeholders in `answer` replaced by their values. Unknown placeholders are left as
+  // they are and reported; with a guard, identifiers in the answer that were never in the
+  // mapping are reported too.
+  std::string Restore(std::string_view answer, const Guard* guard, RestoreReport* report) const;
+
+  // Counts of redacted values by type (for the egress ledger: types, never values).
+  std::map<std::string, int> TypeCounts() const;
+  // (placeholder, type, value) triples, in the order they were handed out.
+  struct Entry {
+    std::string placeholder, type, value;
+  };
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;
+  std::map<std::string, size_t> by_value_;  // type + '\0' + value -> entries_ index
+  std::map<std::string, int> next_;         // type -> last number used
+};
+
+// Shannon entropy of s in bits per byte.
+double ShannonEntropy(std::string_view s);
+// Luhn checksum over the digits of s (other characters ignored); false for < 12 digits.
+bool LuhnValid(std::string_view s);
+// IBAN: country length and mod-97 == 1 over the alphanumerics of s.
+bool IbanValid(std::string_view s);
+
+}  // namespace fl::guard

@@ -1,0 +1,165 @@
+// The built-in recognisers. Patterns are PCRE2, compiled once with JIT; case-insensitive
+// parts use (?i:...). Every pattern must be safe on hostile input: no nested unbounded
+// quantifiers, and the match budget in guard.cc bounds the rest.
+#include "guard/recognisers.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <string>
+
+namespace fl::guard::internal {
+
+const std::vector<Recogniser>& BuiltinRecognisers() {
+  static const std::vector<Recogniser> k = {
+      // ---- secrets -------------------------------------------------------------------
+      {"pem-private-key", "SECRET",
+       R"(-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----[\s\S]{0,8000}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----)", 0,
+       1.0, nullptr, nullptr, 0, false},
+      {"jwt", "SECRET", R"(\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})", 0, 1.0, nullptr,
+       nullptr, 0, false},
+      {"aws-access-key", "SECRET", R"(\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b)", 0, 1.0, nullptr, nullptr, 0,
+       false},
+      {"aws-secret-key", "SECRET", R"((?i:aws[\w ]{0,20}secret[\w ]{0,20}\s*[:=]\s*)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=]))",
+       1, 1.0, nullptr, nullptr, 0, false},
+      {"github-token", "SECRET", R"(\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b)", 0, 1.0,
+       nullptr, nullptr, 0, false},
+      {"slack-token", "SECRET", R"(\bxox[abposr]-[A-Za-z0-9-]{10,200})", 0, 1.0, nullptr, nullptr, 0, false},
+      {"slack-webhook", "SECRET", R"(https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,200})", 0, 1.0, nullptr,
+       nullptr, 0, false},
+      {"google-api-key", "SECRET", R"(\bAIza[0-9A-Za-z_-]{35}\b)", 0, 1.0, nullptr, nullptr, 0, false},
+      {"stripe-key", "SECRET", R"(\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,247}\b)", 0, 1.0, nullptr, nullptr, 0,
+       false},
+      {"azure-key", "SECRET", R"((?i:\b(?:AccountKey|SharedAccessKey|sig)=)([A-Za-z0-9+/%]{20,400}={0,2}))", 1, 1.0,
+       nullptr, nullptr, 0, false},
+      {"connection-string", "SECRET",
+       R"((?i:\b(?:Server|Data Source|Host|Address)=[^;\n]{1,200};(?:[^;\n]{1,200};){0,10}?\s*(?:Password|Pwd)=[^;\n]{1,200};?))",
+       0, 1.0, nullptr, nullptr, 0, false},
+      {"password-assignment", "SECRET",
+       R"((?i:\b(?:password|passwd|passwort|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|token)\b(?:\s+is)?\s*[:=]\s*)("[^"\n]{3,200}"|'[^'\n]{3,200}'|[^\s,;"']{3,200}))",
+       1, 0.95, ValidPasswordValue, nullptr, 0, false},
+      {"high-entropy", "SECRET", R"((?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{24,512}(?![A-Za-z0-9+/=_-]))", 0, 0.75,
+       ValidSecretEntropy, "key|token|secret|password|credential|bearer|apikey", 0.2, false},
+      // ---- contact and network --------------------------------------------------------
+      {"url-credentials", "URL", R"(\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@]{1,200}:[^\s@/]{1,200}@[^\s<>"']{1,2000})",
+       0, 1.0, nullptr, nullptr, 0, false},
+      {"email", "EMAIL",
+       R"((?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}\b)",
+       0, 1.0, nullptr, nullptr, 0, false},
+      {"ipv4", "IP_ADDRESS", R"((?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w]|\.\d))", 0, 0.95, nullptr,
+       nullptr, 0, true},
+      {"ipv6", "IP_ADDRESS",
+       R"((?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[A-Za-z0-9]{1,15})?(?![\w:]))", 0,
+       0.9, ValidIpv6, nullptr, 0, false},
+      {"mac", "MAC_ADDRESS",
+       R"((?<![\w:-])(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]))",
+       0, 0.95, nullptr, nullptr, 0, false},
+      {"phone-international", "PHONE",
+       R"((?<![\w+])(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
+       0, 0.8, ValidPhone, "phone|tel|call|mobile|cell|fax|whatsapp|number|reach", 0.15, false},
+      {"phone-nanp", "PHONE",
+       R"((?<![\w+.-])(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d))", 0,
+       0.75, ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach", 0.2, false},
+      {"phone-national", "PHONE", R"((?<![\w.+-])0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
+       ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
+      {"phone-digits", "PHONE", R"((?<![\w.+-])\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,
+       "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.6, false},
+      // ---- money and identity ---------------------------------------------------------
+      {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,
+       false},
+      {"iban", "IBAN", R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b)", 0, 1.0, nullptr, nullptr, 0,
+       false},
+      {"us-ssn", "US_SSN", R"((?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-]))", 0, 0.85, ValidSsn,
+       "ssn|social security|social sec", 0.15, false},
+      {"us-ssn-digits", "US_SSN", R"((?<![\w-])\d{9}(?![\w-]))", 0, 0.3, ValidSsn, "ssn|social security|social sec", 0.6,
+       false},
+      {"date-of-birth", "DATE_OF_BIRTH",
+       R"(\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b)",
+       0, 0.2, nullptr, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
+      // ---- accounts -------------------------------------------------------------------
+      {"windows-account", "USERNAME", R"((?<![\\\w$])[A-Za-z][A-Za-z0-9-]{1,14}\\[A-Za-z][A-Za-z0-9._-]{1,63}\b)", 0,
+       0.85, nullptr, nullptr, 0, false},
+      // ---- names from the letter's frame ----------------------------------------------
+      {"greeting-name", "PERSON",
+       R"((?:^|[\n.!?]\s{0,3})(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening))[ ]{1,3}([A-Z][a-z'-]{1,30}(?:[ -][A-Z][a-z'-]{1,30}){0,2})\s{0,3}[,!:\n])",
+       1, 0.85, ValidPersonName, nullptr, 0, false},
+      {"signature-name", "PERSON",
+       R"((?i:regards|best|thanks|thank you|many thanks|cheers|sincerely|br|kind regards|best wishes)[,.!]?[ \t]{0,3}\n[ \t]{0,3}(?:-{1,2}\s?)?([A-Z][a-z'-]{1,30}(?:[ \t]+[A-Z][a-z'-]{1,30}){0,2})[ \t]{0,3}(?:\n|$))",
+       1, 0.85, ValidPersonName, nullptr, 0, false},
+      {"signature-inline", "PERSON",
+       R"((?i:regards|thanks|cheers|sincerely)[,][ \t]{1,3}([A-Z][a-z'-]{1,30}(?:[ \t]+[A-Z][a-z'-]{1,30}){0,2})[ \t]{0,3}(?:\n|$|\.))",
+       1, 0.8, ValidPersonName, nullptr, 0, false},
+      {"title-name", "PERSON", R"(\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ]([A-Z][a-z'-]{1,30}(?:[ ][A-Z][a-z'-]{1,30}){0,2}))", 1,
+       0.85, ValidPersonName, nullptr, 0, false},
+      {"introduction-name", "PERSON",
+       R"((?i:my name is|this is|i am|i'm|name:|user:|requester:|contact:)[ ]{1,3}([A-Z][a-z'-]{1,30}(?:[ ][A-Z][a-z'-]{1,30}){0,2}))",
+       1, 0.7, ValidPersonName, nullptr, 0, false},
+  };
+  return k;
+}
+
+const std::vector<const char*>& ProtectedPatterns() {
+  static const std::vector<const char*> k = {
+      R"(\bCVE-\d{4}-\d{4,7}\b)",
+      R"(\b(?:KB|kb)\d{6,8}\b)",
+      R"(\b(?i:http)(?:/\d(?:\.\d)?)?\s(?:error\s)?[1-5]\d\d\b)",
+      R"((?i:\b(?:version|ver\.?|build|release|firmware|v)\s?)\d{1,5}(?:\.\d{1,6}){1,4}\b)",
+      R"(\b(?:S3|EC2|EKS|AKS|GKE|ECS|RDS|C4|C5|i[3579]|x86_64|arm64|IPv[46]|TLSv?1\.[0-3]|SHA-?(?:1|256|512)|UTF-8|MD5)\b)",
+      R"(\b(?:HKLM|HKCU|HKCR|HKU|HKEY_[A-Z_]{1,30})\\[^\s]{1,300})",
+      R"(\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)",
+      R"(\b0x[0-9a-fA-F]{4,16}\b)",
+  };
+  return k;
+}
+
+bool IsGreetingStopword(std::string_view word) {
+  static const std::set<std::string, std::less<>> k = {
+      "team", "all", "it", "there", "everyone", "everybody", "folks", "guys", "colleagues", "support", "service",
+      "desk", "helpdesk", "sir", "madam", "again", "thanks", "thank", "please", "good", "morning", "afternoon",
+      "evening", "hello", "hi", "hey", "dear", "regards", "best", "cheers", "kind", "many", "urgent", "sorry",
+      "unable", "not", "still", "just", "also", "getting", "trying", "having", "working", "looking", "writing",
+      "from", "the", "this", "that", "your", "my", "our", "we", "you", "they", "he", "she", "i", "a", "an",
+      "admin", "administrator", "user", "users", "customer", "manager", "security", "network", "ops", "devops",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
+      "yesterday", "asap", "fyi", "update", "issue", "problem", "ticket", "request", "windows", "outlook", "teams",
+      "vpn", "sap", "office", "microsoft", "google", "apple", "azure", "aws", "jira", "confluence", "slack", "zoom",
+      "hr", "finance", "sales", "marketing", "legal", "engineering", "staff", "new", "everything", "nothing",
+      "sent", "regarding", "re", "fw", "fwd", "subject", "note", "attached", "ok", "okay", "yes", "no", "here",
+  };
+  std::string lower;
+  for (char c : word) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return k.count(lower) > 0;
+}
+
+bool ValidPersonName(std::string_view s) {
+  // Every word must be a plausible name word: not a stopword.
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find_first_of(" \t-", start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start && IsGreetingStopword(s.substr(start, end - start))) return false;
+    start = end + 1;
+  }
+  return !s.empty();
+}
+
+bool ValidPasswordValue(std::string_view s) {
+  std::string_view v = s;
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
+  static const std::set<std::string, std::less<>> k = {
+      "reset", "expired", "required", "changed", "incorrect", "wrong", "invalid", "missing", "please", "request",
+      "policy", "manager", "field", "prompt", "protected", "locked", "unknown", "blank", "empty", "none", "null",
+  };
+  std::string lower;
+  for (char c : v) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (k.count(lower)) return false;
+  bool digit = false, symbol = false, upper = false;
+  for (char c : v) {
+    digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
+    upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
+    symbol |= !std::isalnum(static_cast<unsigned char>(c)) && c != ' ';
+  }
+  return digit || symbol || (upper && v.size() >= 8) || v.size() >= 12;
+}
+
+}  // namespace fl::guard::internal

@@ -1,0 +1,44 @@
+// Private to guard: the built-in recognisers, as data. Each is a PCRE2 pattern (the finding
+// is capture group `group`, or the whole match for 0), a base score, an optional
+// validator, and context words that raise the score when they occur within 48 bytes
+// before the finding.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace fl::guard::internal {
+
+using Validator = bool (*)(std::string_view);
+
+struct Recogniser {
+  const char* name;
+  const char* type;
+  const char* pattern;
+  int group;
+  double score;
+  Validator validate;    // null: none
+  const char* context;   // '|'-separated lower-case words; null: none
+  double context_boost;
+  bool skip_after_version;  // drop when "version", "build", "v" ... precedes it
+};
+
+// The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
+// the configured domains).
+const std::vector<Recogniser>& BuiltinRecognisers();
+// Patterns whose matches are protected: no finding may overlap one (CVE ids, KB numbers,
+// HTTP status codes, cloud/product tokens, versions in context).
+const std::vector<const char*>& ProtectedPatterns();
+// Words that are never a PERSON after a greeting ("Hi team,").
+bool IsGreetingStopword(std::string_view word);
+
+bool ValidCard(std::string_view s);
+bool ValidSsn(std::string_view s);
+bool ValidIpv4(std::string_view s);
+bool ValidIpv6(std::string_view s);
+bool ValidPhone(std::string_view s);
+bool ValidSecretEntropy(std::string_view s);
+bool ValidPasswordValue(std::string_view s);
+bool ValidPersonName(std::string_view s);
+
+}  // namespace fl::guard::internal

@@ -1,0 +1,157 @@
+// Checksums and range checks that turn a pattern match into a finding.
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <cmath>
+#include <map>
+
+#include "guard/guard.h"
+#include "guard/recognisers.h"
+
+namespace fl::guard {
+namespace {
+
+// Registered IBAN lengths by country (SWIFT IBAN registry).
+const std::map<std::string, int>& IbanLengths() {
+  static const std::map<std::string, int> k = {
+      {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22},
+      {"BH", 22}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24}, {"DE", 22},
+      {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FO", 18}, {"FR", 27},
+      {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28},
+      {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30}, {"KZ", 20},
+      {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"MC", 27}, {"MD", 24},
+      {"ME", 22}, {"MK", 19}, {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NL", 18}, {"NO", 15}, {"PK", 24},
+      {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"SA", 24}, {"SC", 31},
+      {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24},
+      {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20},
+  };
+  return k;
+}
+
+std::string Digits(std::string_view s) {
+  std::string d;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') d.push_back(c);
+  }
+  return d;
+}
+
+}  // namespace
+
+double ShannonEntropy(std::string_view s) {
+  if (s.empty()) return 0;
+  int counts[256] = {0};
+  for (unsigned char c : s) ++counts[c];
+  double h = 0;
+  for (int c : counts) {
+    if (c == 0) continue;
+    const double p = static_cast<double>(c) / s.size();
+    h -= p * std::log2(p);
+  }
+  return h;
+}
+
+bool LuhnValid(std::string_view s) {
+  const std::string d = Digits(s);
+  if (d.size() < 12 || d.size() > 19) return false;
+  int sum = 0;
+  bool twice = false;
+  for (auto it = d.rbegin(); it != d.rend(); ++it) {
+    int v = *it - '0';
+    if (twice && (v *= 2) > 9) v -= 9;
+    sum += v;
+    twice = !twice;
+  }
+  return sum % 10 == 0;
+}
+
+bool IbanValid(std::string_view s) {
+  std::string a;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) a.push_back(static_cast<char>(std::toupper(c)));
+  }
+  if (a.size() < 15) return false;
+  auto it = IbanLengths().find(a.substr(0, 2));
+  if (it == IbanLengths().end() || static_cast<int>(a.size()) != it->second) return false;
+  const std::string r = a.substr(4) + a.substr(0, 4);
+  int mod = 0;
+  for (char c : r) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      mod = (mod * 10 + (c - '0')) % 97;
+    } else if (c >= 'A' && c <= 'Z') {
+      mod = (mod * 100 + (c - 'A' + 10)) % 97;
+    } else {
+      return false;
+    }
+  }
+  return mod == 1;
+}
+
+namespace internal {
+
+bool ValidCard(std::string_view s) {
+  const std::string d = Digits(s);
+  if (d.size() < 13 || d.size() > 19 || !LuhnValid(d)) return false;
+  // Issuer prefixes: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38,
+  // Discover 6011/65/644-649, JCB 35, UnionPay 62.
+  const int p1 = d[0] - '0', p2 = std::stoi(d.substr(0, 2)), p4 = std::stoi(d.substr(0, 4));
+  return p1 == 4 || (p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720) || p2 == 34 || p2 == 37 || p2 == 30 ||
+         p2 == 36 || p2 == 38 || p2 == 35 || p2 == 62 || p2 == 65 || p4 == 6011 || (p4 >= 6440 && p4 <= 6499);
+}
+
+bool ValidSsn(std::string_view s) {
+  const std::string d = Digits(s);
+  if (d.size() != 9) return false;
+  const int area = std::stoi(d.substr(0, 3)), group = std::stoi(d.substr(3, 2)), serial = std::stoi(d.substr(5));
+  if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) return false;
+  // Well-known invalid / advertising numbers.
+  return d != "078051120" && d != "219099999" && d != "123456789";
+}
+
+bool ValidIpv4(std::string_view s) {
+  int parts = 0, value = -1, digits = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      if (value < 0 || value > 255 || (digits > 1 && s[i - digits] == '0')) return false;
+      ++parts;
+      value = -1;
+      digits = 0;
+    } else if (s[i] >= '0' && s[i] <= '9') {
+      value = (value < 0 ? 0 : value * 10) + (s[i] - '0');
+      if (++digits > 3) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts == 4;
+}
+
+bool ValidIpv6(std::string_view s) {
+  std::string str(s);
+  const size_t pct = str.find('%');  // zone id
+  if (pct != std::string::npos) str.resize(pct);
+  in6_addr addr;
+  if (inet_pton(AF_INET6, str.c_str(), &addr) != 1) return false;
+  // "::" or a bare group count like "1::" is too weak to call an address.
+  return std::count(str.begin(), str.end(), ':') >= 2 && str.size() >= 6;
+}
+
+bool ValidPhone(std::string_view s) {
+  const std::string d = Digits(s);
+  return d.size() >= 7 && d.size() <= 15;
+}
+
+bool ValidSecretEntropy(std::string_view s) {
+  if (s.size() < 24) return false;
+  bool lower = false, upper = false, digit = false;
+  for (char c : s) {
+    lower |= c >= 'a' && c <= 'z';
+    upper |= c >= 'A' && c <= 'Z';
+    digit |= c >= '0' && c <= '9';
+  }
+  // Mixed case and digits: not a word, not a hex hash or GUID (entropy <= 4 bits).
+  return lower && upper && digit && ShannonEntropy(s) >= 4.2;
+}
+
+}  // namespace internal
+}  // namespace fl::guard
