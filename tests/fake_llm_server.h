@@ -8,6 +8,7 @@
 //   500        always 500
 //   malformed  always a body that is not JSON
 //   outofset   {"label": "NotALabel"}
+//   echo       {"label": <first>, "note": <every "<TYPE_n>" placeholder of the user message>}
 // Without a marker it answers ok. Every request is kept for the test to inspect.
 #pragma once
 
@@ -29,6 +30,7 @@ class FakeLlmServer {
  public:
   struct Request {
     nlohmann::json body;
+    std::string raw;  // the body exactly as received
     std::string authorization;
     std::string mode;
   };
@@ -67,6 +69,7 @@ class FakeLlmServer {
   void Handle(const httplib::Request& req, httplib::Response& res) {
     Request r;
     r.body = nlohmann::json::parse(req.body, nullptr, false);
+    r.raw = req.body;
     r.authorization = req.get_header_value("Authorization");
     std::string user, system;
     std::vector<std::string> allowed;
@@ -111,6 +114,13 @@ class FakeLlmServer {
       res.set_content("{\"choices\": [ {not json", "application/json");
     } else if (r.mode == "outofset") {
       answer("{\"label\": \"NotALabel\"}");
+    } else if (r.mode == "echo") {
+      std::string note;
+      for (size_t at = user.find('<'); at != std::string::npos; at = user.find('<', at + 1)) {
+        const size_t end = user.find('>', at);
+        if (end != std::string::npos && end - at < 40) note += user.substr(at, end - at + 1) + " ";
+      }
+      answer(nlohmann::json{{"label", first}, {"note", note}}.dump());
     } else if (r.mode == "plain") {
       answer("The best label is " + first + ".");
     } else {

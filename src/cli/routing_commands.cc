@@ -202,10 +202,11 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
               std::to_string(decided) + " field decisions: rule " + pct(s.fields_rule) + ", specialist " +
               pct(s.fields_automated) + ", llm " + pct(s.fields_llm) + ", person " + pct(s.fields_escalated) +
               "; llm " + (options.dry_run ? "estimated " : "") + "spend " + Fixed(s.llm_cost, 4) + " -> " + *out);
-      if (s.llm_failed + s.llm_skipped_budget + s.llm_skipped_breaker > 0) {
+      if (s.llm_failed + s.llm_skipped_budget + s.llm_skipped_breaker + s.llm_skipped_guard > 0) {
         LogWarn("llm tier: " + std::to_string(s.llm_failed) + " calls failed, " +
                 std::to_string(s.llm_skipped_budget) + " skipped (budget), " +
-                std::to_string(s.llm_skipped_breaker) + " skipped (circuit open); those fields went to review");
+                std::to_string(s.llm_skipped_breaker) + " skipped (circuit open), " +
+                std::to_string(s.llm_skipped_guard) + " not sent (privacy guard failed); those fields went to review");
       }
       if (*json_out) {
         nlohmann::json j = {{"tickets", s.tickets},         {"already_decided", s.already_decided},
@@ -214,6 +215,7 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
                             {"llm_calls", s.llm_calls},     {"llm_attempts", s.llm_attempts},
                             {"llm_failed", s.llm_failed},   {"llm_skipped_budget", s.llm_skipped_budget},
                             {"llm_skipped_breaker", s.llm_skipped_breaker},
+                            {"llm_skipped_guard", s.llm_skipped_guard},
                             {"llm_tokens", s.llm_tokens},   {"llm_cost", s.llm_cost},
                             {"dry_run", options.dry_run}};
         std::cout << j.dump() << "\n";

@@ -81,7 +81,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0.85, nullptr, nullptr, 0, false},
       // ---- names from the letter's frame ----------------------------------------------
       {"greeting-name", "PERSON",
-       R"((?:^|[\n.!?]\s{0,3})(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening))[ ]{1,3}([A-Z][a-z'-]{1,30}(?:[ -][A-Z][a-z'-]{1,30}){0,2})\s{0,3}[,!:\n])",
+       R"((?<![\w'-])(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening))[ ]{1,3}([A-Z][a-z'-]{1,30}(?:[ -][A-Z][a-z'-]{1,30}){0,2})\s{0,3}[,!:\n])",
        1, 0.85, ValidPersonName, nullptr, 0, false},
       {"signature-name", "PERSON",
        R"((?i:regards|best|thanks|thank you|many thanks|cheers|sincerely|br|kind regards|best wishes)[,.!]?[ \t]{0,3}\n[ \t]{0,3}(?:-{1,2}\s?)?([A-Z][a-z'-]{1,30}(?:[ \t]+[A-Z][a-z'-]{1,30}){0,2})[ \t]{0,3}(?:\n|$))",

@@ -76,12 +76,14 @@ std::vector<std::string> LlmCandidates(const std::vector<float>& probs, const st
 }
 
 Result<std::unique_ptr<LlmTier>> LlmTier::Create(const LlmTierConfig& config, const TriageConfig& triage,
-                                                 std::function<std::string(const std::string&)> filter,
                                                  double spent_today, double spent_month, const std::string& day) {
   std::unique_ptr<LlmTier> tier(new LlmTier());
   tier->config_ = config;
   tier->triage_ = triage;
-  tier->filter_ = filter ? std::move(filter) : [](const std::string& s) { return s; };
+  if (triage.guard_enabled) {
+    FL_ASSIGN_OR_RETURN(guard::Guard g, guard::Guard::Create(triage.guard));
+    tier->guard_ = std::make_unique<guard::Guard>(std::move(g));
+  }
   FL_ASSIGN_OR_RETURN(tier->client_, route::LlmClient::Create(config.client));
   tier->breaker_ = std::make_unique<route::CircuitBreaker>(config.breaker);
   tier->budget_ = std::make_unique<route::Budget>(config.budget, spent_today, spent_month, day);
@@ -139,10 +141,29 @@ route::LlmRequest LlmTier::BuildRequest(LlmJob* job) const {
   req.system += "Answer with JSON only: {\"label\": \"<one of the labels>\"}.";
   const std::vector<const Example*> examples = Similar(job->field, job->text, job->candidates);
   job->examples = static_cast<int>(examples.size());
+  // Every text that leaves goes through the guard, with one mapping per request. The
+  // ticket is redacted first so its placeholders are numbered from 1 whatever the
+  // examples: the same ticket gets the same mapping for every field.
+  job->guard_status = OkStatus();
+  job->mapping = guard::Pseudonymizer();
+  auto guarded = [&](const std::string& text) -> std::string {
+    if (guard_ == nullptr) return text;
+    if (!job->guard_status.ok()) return "";
+    std::vector<guard::Span> spans;
+    job->guard_status = guard_->Find(text, &spans);
+    return job->guard_status.ok() ? job->mapping.Redact(text, spans) : "";
+  };
+  const std::string ticket = guarded(Truncate(job->text, kMaxTicketBytes));
+  job->ticket_entries = job->mapping.entries().size();
   for (const Example* e : examples) {
-    req.user += "Ticket:\n" + filter_(e->text) + "\n" + job->field + ": " + e->label + "\n\n";
+    req.user += "Ticket:\n" + guarded(e->text) + "\n" + job->field + ": " + e->label + "\n\n";
   }
-  req.user += "Ticket:\n" + filter_(Truncate(job->text, kMaxTicketBytes)) + "\n" + job->field + ":";
+  req.user += "Ticket:\n" + ticket + "\n" + job->field + ":";
+  if (!job->guard_status.ok()) {  // fail closed: build nothing that could be sent
+    req.user.clear();
+    req.system.clear();
+  }
+  job->redacted = job->mapping.TypeCounts();
   job->prompt_bytes = static_cast<int64_t>(req.system.size() + req.user.size());
   return req;
 }
@@ -158,6 +179,10 @@ void LlmTier::Estimate(LlmJob* job) const {
 
 void LlmTier::Run(LlmJob* job) {
   const route::LlmRequest req = BuildRequest(job);
+  if (!job->guard_status.ok()) {
+    job->outcome = LlmJob::Outcome::kGuardFailed;  // fail closed: nothing leaves
+    return;
+  }
   size_t longest = 0;
   for (const std::string& c : job->candidates) longest = std::max(longest, c.size());
   // Reserve the estimated cost of one answered call; Settle books the real one.
@@ -183,6 +208,11 @@ void LlmTier::Run(LlmJob* job) {
     breaker_->RecordFailure();
   }
   job->outcome = job->call.status.ok() ? LlmJob::Outcome::kAnswered : LlmJob::Outcome::kFailed;
+  if (guard_ != nullptr) {
+    job->restored_answer = job->mapping.Restore(job->call.answer, guard_.get(), &job->restore);
+  } else {
+    job->restored_answer = job->call.answer;
+  }
 }
 
 }  // namespace fl::pipeline

@@ -26,11 +26,18 @@ struct LlmJob {
   std::string field;
   std::string text;                     // the ticket text, before the outbound filter
   std::vector<std::string> candidates;  // the labels the answer must come from
-  enum class Outcome { kPending, kAnswered, kFailed, kBudget, kBreakerOpen } outcome = Outcome::kPending;
+  enum class Outcome { kPending, kAnswered, kFailed, kBudget, kBreakerOpen, kGuardFailed } outcome = Outcome::kPending;
   route::LlmCall call;
   double estimated_cost = 0;
   int64_t prompt_bytes = 0;
   int examples = 0;  // few-shot examples in the prompt
+  // The privacy guard's work on this request (empty when the guard is off).
+  Status guard_status;                               // not OK: nothing was sent (fail closed)
+  guard::Pseudonymizer mapping;      // this request's mapping (ticket first, then examples)
+  size_t ticket_entries = 0;         // the first ticket_entries entries are the ticket's own
+  std::map<std::string, int> redacted;  // entity type -> count, for the ledger
+  std::string restored_answer;                       // the answer with placeholders restored
+  guard::RestoreReport restore;                      // what looked wrong in the answer
 };
 
 // Thread-safe: Run may be called from several threads at once.
@@ -38,8 +45,9 @@ class LlmTier {
  public:
   // Reads the examples file (if configured) and seeds the budget with what the ledger
   // already holds for `day` and its month.
+  // The guard (from triage.guard) redacts every outgoing text unless triage.guard_enabled
+  // is false.
   static Result<std::unique_ptr<LlmTier>> Create(const LlmTierConfig& config, const TriageConfig& triage,
-                                                 std::function<std::string(const std::string&)> filter,
                                                  double spent_today, double spent_month, const std::string& day);
 
   // Builds the prompt, checks breaker and budget, calls the endpoint; fills job->outcome,
@@ -57,13 +65,14 @@ class LlmTier {
     std::string label;
   };
   LlmTier() = default;
+  // Builds the (guarded) request; the guard's failure is in job->guard_status.
   route::LlmRequest BuildRequest(LlmJob* job) const;
   std::vector<const Example*> Similar(const std::string& field, const std::string& text,
                                       const std::vector<std::string>& candidates) const;
 
   LlmTierConfig config_;
   TriageConfig triage_;
-  std::function<std::string(const std::string&)> filter_;
+  std::unique_ptr<guard::Guard> guard_;  // null: the guard is off
   std::unique_ptr<route::LlmClient> client_;
   std::unique_ptr<route::CircuitBreaker> breaker_;
   std::unique_ptr<route::Budget> budget_;

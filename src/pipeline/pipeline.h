@@ -217,9 +217,6 @@ struct TriageOptions {
   // null); LLM-bound fields show tier "llm" with the specialist's label and the estimated
   // cost of the call that would be made.
   bool dry_run = false;
-  // Applied to every text that leaves the process (ticket and examples in LLM prompts):
-  // the privacy guard's hook. Identity when unset.
-  std::function<std::string(const std::string&)> outbound_filter;
 };
 
 struct TriageStats {
@@ -234,6 +231,7 @@ struct TriageStats {
   int64_t llm_failed = 0;        // calls that ended without a valid label (-> human)
   int64_t llm_skipped_budget = 0;   // not made: the spend budget was exhausted
   int64_t llm_skipped_breaker = 0;  // not made: the circuit breaker was open
+  int64_t llm_skipped_guard = 0;    // not made: the privacy guard failed (fail closed)
   int64_t llm_tokens = 0;
   double llm_cost = 0;           // spent (dry run: estimated)
 };

@@ -98,7 +98,7 @@ Status AddCosts(const classify::Model& model, const FieldRouting& fr, const Fiel
   llm.enabled = true;
   llm.few_shot = config.llm.enabled ? llm.few_shot : 0;
   const bool to_llm = !config.llm.enabled || config.Policy(fr.field).escalate == Escalation::kLlmThenHuman;
-  FL_ASSIGN_OR_RETURN(std::unique_ptr<LlmTier> tier, LlmTier::Create(llm, config, nullptr, 0, 0, "1970-01-01"));
+  FL_ASSIGN_OR_RETURN(std::unique_ptr<LlmTier> tier, LlmTier::Create(llm, config, 0, 0, "1970-01-01"));
   ev->price_input_per_mtok = llm.client.price_input_per_mtok;
   ev->price_output_per_mtok = llm.client.price_output_per_mtok;
   const std::vector<std::string>& labels = model.labels(fp.head);
@@ -111,14 +111,19 @@ Status AddCosts(const classify::Model& model, const FieldRouting& fr, const Fiel
   std::vector<float> conf(n);        // out of scope: never automated
   std::vector<bool> correct(n);
   for (size_t i = 0; i < n; ++i) {
-    LlmJob every{.field = fr.field, .text = fp.texts[i], .candidates = all};
+    LlmJob every;
+    every.field = fr.field;
+    every.text = fp.texts[i];
+    every.candidates = all;
     tier->Estimate(&every);
     ev->all_llm_cost += every.estimated_cost;
     if (to_llm && !out_of_scope[i]) {
       std::vector<std::string> set;
       for (int c : route::PredictionSet(fp.probs[i], fr.conformal)) set.push_back(labels[c]);
-      LlmJob job{.field = fr.field, .text = fp.texts[i],
-                 .candidates = LlmCandidates(fp.probs[i], labels, set, fr.oos_label, llm.max_candidates)};
+      LlmJob job;
+      job.field = fr.field;
+      job.text = fp.texts[i];
+      job.candidates = LlmCandidates(fp.probs[i], labels, set, fr.oos_label, llm.max_candidates);
       tier->Estimate(&job);
       hybrid[i] = job.estimated_cost;
     }

@@ -52,6 +52,7 @@ const char* OutcomeStatus(LlmJob::Outcome o) {
     case LlmJob::Outcome::kBudget: return "budget_exhausted";
     case LlmJob::Outcome::kBreakerOpen: return "circuit_open";
     case LlmJob::Outcome::kPending: return "not_called";
+    case LlmJob::Outcome::kGuardFailed: return "guard_failed";
   }
   return "unknown";
 }
@@ -92,8 +93,7 @@ class Triage {
         FL_ASSIGN_OR_RETURN(today, db_->SpentSince(day));
         FL_ASSIGN_OR_RETURN(month, db_->SpentSince(day.substr(0, 7)));
       }
-      FL_ASSIGN_OR_RETURN(llm_, LlmTier::Create(options_.config.llm, options_.config,
-                                                options_.outbound_filter, today, month, day));
+      FL_ASSIGN_OR_RETURN(llm_, LlmTier::Create(options_.config.llm, options_.config, today, month, day));
     }
     return OkStatus();
   }
@@ -213,6 +213,11 @@ class Triage {
           w.to_review = true;
           w.reason = "llm: spend budget exhausted";
           break;
+        case LlmJob::Outcome::kGuardFailed:
+          ++stats_.llm_skipped_guard;
+          w.to_review = true;
+          w.reason = "privacy guard failed, nothing sent: " + job.guard_status.message();
+          break;
         case LlmJob::Outcome::kBreakerOpen:
         case LlmJob::Outcome::kPending:
           ++stats_.llm_skipped_breaker;
@@ -236,10 +241,16 @@ class Triage {
           e.ticket_id = work.ticket_id;
           e.field = d.field;
           e.backend = llm_->client().backend_name();
+          // The egress ledger: what left (sizes, entity types removed, a hash of the
+          // body), never the values.
           e.request_meta_json = json{{"candidates", job.candidates},
                                      {"prompt_bytes", job.prompt_bytes},
                                      {"examples", job.examples},
-                                     {"estimated_cost", job.estimated_cost}}.dump();
+                                     {"estimated_cost", job.estimated_cost},
+                                     {"guard", job.guard_status.ok() ? "on" : "failed"},
+                                     {"redacted", job.redacted},
+                                     {"body_sha256", job.call.request_sha256}}
+                                    .dump(-1, ' ', false, json::error_handler_t::replace);
           e.response_meta_json = json{{"http_status", job.call.http_status},
                                       {"prompt_tokens", job.call.prompt_tokens},
                                       {"completion_tokens", job.call.completion_tokens},
@@ -247,7 +258,10 @@ class Triage {
                                       {"latency_ms", job.call.latency_ms},
                                       {"label", job.call.label},
                                       {"answer", job.call.answer},
-                                      {"errors", job.call.errors}}
+                                      {"restored_answer", job.restored_answer},
+                                      {"errors", job.call.errors},
+                                      {"unknown_placeholders", job.restore.unknown_placeholders},
+                                      {"new_identifiers", job.restore.new_identifiers}}
                                      .dump(-1, ' ', false, json::error_handler_t::replace);
           e.status = job.outcome == LlmJob::Outcome::kFailed && job.call.http_status == 200 &&
                              !route::IsRetryable(job.call.status.code())
@@ -255,6 +269,15 @@ class Triage {
                          : OutcomeStatus(job.outcome);
           e.attempts = job.call.attempts;
           FL_RETURN_IF_ERROR(db_->RecordEscalation(e));
+        }
+        if (w.job >= 0) {
+          const LlmJob& job = jobs[w.job];
+          std::vector<store::Store::Pseudonym> own;
+          for (size_t k = 0; k < job.ticket_entries && k < job.mapping.entries().size(); ++k) {
+            const auto& en = job.mapping.entries()[k];
+            own.push_back({en.placeholder, en.type, en.value});
+          }
+          FL_RETURN_IF_ERROR(db_->RecordPseudonyms(work.ticket_id, own));
         }
         if (w.to_review) FL_RETURN_IF_ERROR(db_->OpenReview(work.ticket_id, d.field, d.prediction_set_json, w.reason));
         FL_RETURN_IF_ERROR(db_->RecordDecision(d));

@@ -8,6 +8,7 @@
 // Everything in the response is untrusted: a missing or mistyped member is an error for
 // that attempt, never a crash.
 #include <httplib.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <chrono>
@@ -169,6 +170,13 @@ LlmCall LlmClient::Classify(const LlmRequest& request) const {
   LlmCall call;
   const double t0 = NowSeconds();
   const std::string body = RequestBody(options_, request).dump(-1, ' ', false, json::error_handler_t::replace);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
+  static const char* kHex = "0123456789abcdef";
+  for (unsigned char b : digest) {
+    call.request_sha256.push_back(kHex[b >> 4]);
+    call.request_sha256.push_back(kHex[b & 15]);
+  }
   httplib::Headers headers;
   if (!api_key_.empty()) headers.emplace("Authorization", "Bearer " + api_key_);
   const auto secs = static_cast<time_t>(options_.timeout_s);

@@ -251,6 +251,7 @@ struct LlmCall {
   int http_status = 0;              // of the last attempt; 0 when none got an answer
   std::vector<std::string> errors;  // one line per failed attempt
   std::string answer;               // the raw message content (truncated to 200 bytes)
+  std::string request_sha256;       // hex SHA-256 of the request body sent (the egress ledger)
 };
 
 // Extracts the label from a chat completion's message content: JSON {"label": …} first,

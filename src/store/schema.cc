@@ -83,6 +83,17 @@ CREATE TABLE models (
 )sql"},
     // The dashboard lists the review queue by state, oldest first.
     {2, "CREATE INDEX review_items_by_state ON review_items(state, created_at, id);"},
+    // The privacy guard's mapping per ticket: placeholders handed out and their values.
+    // Kept locally, never sent; used to restore what comes back.
+    {3, R"sql(
+CREATE TABLE pseudonyms (
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  placeholder TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, placeholder)
+);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -412,6 +412,39 @@ Result<std::vector<Escalation>> Store::EscalationsFor(int64_t ticket_id) {
   return out;
 }
 
+Status Store::RecordPseudonyms(int64_t ticket_id, const std::vector<Pseudonym>& entries) {
+  for (const Pseudonym& e : entries) {
+    {
+      FL_ASSIGN_OR_RETURN(auto sel, rep_->Prepare("SELECT type, value FROM pseudonyms WHERE ticket_id = ? AND placeholder = ?"));
+      sel->Bind(1, ticket_id).Bind(2, e.placeholder);
+      FL_ASSIGN_OR_RETURN(bool row, sel->Step());
+      if (row) {
+        if (sel->Text(0) == e.type && sel->Text(1) == e.value) continue;
+        return AlreadyExistsError("store " + rep_->path + ": ticket " + std::to_string(ticket_id) + " placeholder " +
+                                  e.placeholder + " already stands for another value");
+      }
+    }
+    FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
+        "INSERT INTO pseudonyms(ticket_id, placeholder, type, value) VALUES (?, ?, ?, ?)"));
+    st->Bind(1, ticket_id).Bind(2, e.placeholder).Bind(3, e.type).Bind(4, e.value);
+    FL_RETURN_IF_ERROR(st->Run());
+  }
+  return OkStatus();
+}
+
+Result<std::vector<Store::Pseudonym>> Store::PseudonymsFor(int64_t ticket_id) {
+  FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
+      "SELECT placeholder, type, value FROM pseudonyms WHERE ticket_id = ? ORDER BY rowid"));
+  st->Bind(1, ticket_id);
+  std::vector<Pseudonym> out;
+  for (;;) {
+    FL_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back({st->Text(0), st->Text(1), st->Text(2)});
+  }
+  return out;
+}
+
 Result<double> Store::SpentSince(const std::string& since) {
   FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare("SELECT COALESCE(SUM(cost), 0) FROM decisions WHERE decided_at >= ?"));
   st->Bind(1, since);

@@ -46,7 +46,7 @@
 namespace fl::store {
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // One decided field of one ticket.
 struct Decision {
@@ -150,6 +150,15 @@ class Store {
   Status RecordEscalation(const Escalation& escalation);
   // A ticket's escalations in the order they were recorded.
   Result<std::vector<Escalation>> EscalationsFor(int64_t ticket_id);
+
+  // The privacy guard's mapping of a ticket (placeholder -> type, value). Recording an
+  // existing placeholder again with the same type and value is a no-op; with another
+  // value it is AlreadyExists (a placeholder never changes meaning).
+  struct Pseudonym {
+    std::string placeholder, type, value;
+  };
+  Status RecordPseudonyms(int64_t ticket_id, const std::vector<Pseudonym>& entries);
+  Result<std::vector<Pseudonym>> PseudonymsFor(int64_t ticket_id);
 
   // The cost ledger: the sum of decisions.cost decided at or after `since` (a UTC
   // timestamp as the store writes them, or a prefix such as "2026-11-29").

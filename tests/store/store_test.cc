@@ -113,21 +113,22 @@ constexpr const char* kV2IndexQuery =
 TEST_F(StoreTest, MigratesEmptyDatabaseToLatest) {
   Store store = OpenOrDie();
   EXPECT_EQ(store.SchemaVersion(), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 2);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "2");  // one row per step
-  EXPECT_EQ(Sql("SELECT MAX(version) FROM schema_version"), "2");
+  EXPECT_EQ(kSchemaVersion, 3);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "3");  // one row per step
+  EXPECT_EQ(Sql("SELECT MAX(version) FROM schema_version"), "3");
   EXPECT_EQ(Sql(kV2IndexQuery), "1");
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                "('tickets','decisions','escalations','review_items','feedback','models')"),
-            "6");
+                "('tickets','decisions','escalations','review_items','feedback','models','pseudonyms')"),
+            "7");
 }
 
 TEST_F(StoreTest, UpgradesVersion1DatabaseAndKeepsData) {
   Sql(kV1Schema);
   ASSERT_EQ(Sql(kV2IndexQuery), "0");
   Store store = OpenOrDie();
-  EXPECT_EQ(store.SchemaVersion(), 2);
+  EXPECT_EQ(store.SchemaVersion(), 3);
   EXPECT_EQ(Sql(kV2IndexQuery), "1");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pseudonyms'"), "1");
   EXPECT_EQ(Sql("SELECT applied_at FROM schema_version WHERE version = 1"),
             "2026-01-01T00:00:00Z");  // step 1 not re-run
   Result<int64_t> id = store.UpsertTicket("INC-7", "other text");
@@ -396,6 +397,23 @@ TEST_F(StoreTest, MissingDirectoryIsNotFound) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound) << r.status().ToString();
   EXPECT_NE(r.status().message().find("no/such/dir"), std::string::npos);
+}
+
+TEST_F(StoreTest, PseudonymsAreKeptPerTicketAndNeverChangeMeaning) {
+  Store store = OpenOrDie();
+  const int64_t t = *store.UpsertTicket("INC-9", "mail maria@example.com");
+  ASSERT_TRUE(store.RecordPseudonyms(t, {{"<EMAIL_1>", "EMAIL", "maria@example.com"}}).ok());
+  // Recording the same entry again (a second field of the ticket) is fine.
+  ASSERT_TRUE(store.RecordPseudonyms(t, {{"<EMAIL_1>", "EMAIL", "maria@example.com"},
+                                         {"<PERSON_1>", "PERSON", "Maria"}}).ok());
+  Status s = store.RecordPseudonyms(t, {{"<EMAIL_1>", "EMAIL", "other@example.com"}});
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  auto got = store.PseudonymsFor(t);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].value, "maria@example.com");
+  EXPECT_EQ((*got)[1].placeholder, "<PERSON_1>");
+  EXPECT_FALSE(store.RecordPseudonyms(999, {{"<EMAIL_1>", "EMAIL", "x@y.z"}}).ok()) << "unknown ticket";
 }
 
 }  // namespace
