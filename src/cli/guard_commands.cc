@@ -17,6 +17,8 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
   auto json_out = std::make_shared<bool>(false);
   auto input = std::make_shared<std::string>();
   auto config = std::make_shared<std::string>();
+  auto jsonl = std::make_shared<bool>(false);
+  sub->add_flag("--jsonl", *jsonl, "Input lines are JSON: a string or an object with \"text\" (texts may span lines)");
   sub->add_flag("--json", *json_out, "One JSON object per line: {\"text\", \"spans\":[{start,end,type,score}]}");
   sub->add_option("--input", *input, "Read lines from this file instead of stdin");
   sub->add_option("--config", *config, "Triage config whose \"guard\" section sets domains, custom types, deny-list");
@@ -37,6 +39,17 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
     while (std::getline(in, line)) {
       ++lineno;
       if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (*jsonl) {
+        const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_string()) {
+          line = j.get<std::string>();
+        } else if (j.is_object() && j.contains("text") && j["text"].is_string()) {
+          line = j["text"].get<std::string>();
+        } else {
+          return Fail((input->empty() ? std::string("stdin") : *input) + ":" + std::to_string(lineno) +
+                      ": expected a JSON string or an object with a \"text\" string");
+        }
+      }
       Status s = guard->Find(line, &spans);
       if (!s.ok()) {
         // Fail closed: never echo a line the guard could not check.

@@ -1,0 +1,176 @@
+// The recognisers, validators, deny-list and pseudonymisation.
+#include <gtest/gtest.h>
+
+#include "guard/guard.h"
+
+namespace fl::guard {
+namespace {
+
+Guard Make(GuardOptions options = {}) {
+  auto g = Guard::Create(options);
+  EXPECT_TRUE(g.ok()) << g.status().ToString();
+  return std::move(g).value();
+}
+
+// (type, value) of every finding.
+std::vector<std::pair<std::string, std::string>> Found(const Guard& g, const std::string& text) {
+  std::vector<Span> spans;
+  Status s = g.Find(text, &spans);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Span& sp : spans) out.emplace_back(sp.type, text.substr(sp.start, sp.end - sp.start));
+  return out;
+}
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+TEST(ValidatorTest, Checksums) {
+  EXPECT_TRUE(LuhnValid("4111 1111 1111 1111"));
+  EXPECT_FALSE(LuhnValid("4111 1111 1111 1112"));
+  EXPECT_FALSE(LuhnValid("12345"));
+  EXPECT_TRUE(IbanValid("DE89 3704 0044 0532 0130 00"));
+  EXPECT_TRUE(IbanValid("GB29NWBK60161331926819"));
+  EXPECT_FALSE(IbanValid("DE89 3704 0044 0532 0130 01")) << "mod 97";
+  EXPECT_FALSE(IbanValid("DE89 3704 0044 0532 0130")) << "German IBANs have 22 characters";
+  EXPECT_NEAR(ShannonEntropy("aaaa"), 0, 1e-9);
+  EXPECT_NEAR(ShannonEntropy("abcd"), 2, 1e-9);
+}
+
+TEST(GuardTest, StructuredTypesWithValidators) {
+  const Guard g = Make();
+  EXPECT_EQ(Found(g, "mail maria.lopez@example.com now"), (Pairs{{"EMAIL", "maria.lopez@example.com"}}));
+  EXPECT_EQ(Found(g, "card 4111 1111 1111 1111 ok"), (Pairs{{"CREDIT_CARD", "4111 1111 1111 1111"}}));
+  EXPECT_TRUE(Found(g, "order 4111 1111 1111 1112 ok").empty()) << "fails Luhn";
+  EXPECT_EQ(Found(g, "IBAN DE89 3704 0044 0532 0130 00."), (Pairs{{"IBAN", "DE89 3704 0044 0532 0130 00"}}));
+  EXPECT_TRUE(Found(g, "ref DE89 3704 0044 0532 0130 01.").empty()) << "fails mod 97";
+  EXPECT_EQ(Found(g, "SSN 536-22-8745"), (Pairs{{"US_SSN", "536-22-8745"}}));
+  EXPECT_TRUE(Found(g, "id 666-22-8745").empty()) << "area 666 is never issued";
+  EXPECT_EQ(Found(g, "host 192.168.1.20 down"), (Pairs{{"IP_ADDRESS", "192.168.1.20"}}));
+  EXPECT_TRUE(Found(g, "host 192.168.1.300 down").empty()) << "octet > 255";
+  EXPECT_EQ(Found(g, "from fe80::1ff:fe23:4567:890a"), (Pairs{{"IP_ADDRESS", "fe80::1ff:fe23:4567:890a"}}));
+  EXPECT_EQ(Found(g, "nic 00:1A:2B:3C:4D:5E"), (Pairs{{"MAC_ADDRESS", "00:1A:2B:3C:4D:5E"}}));
+  EXPECT_EQ(Found(g, "call +44 20 7946 0958 please"), (Pairs{{"PHONE", "+44 20 7946 0958"}}));
+  EXPECT_EQ(Found(g, "phone (415) 555-0132"), (Pairs{{"PHONE", "(415) 555-0132"}}));
+  EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
+  EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
+  EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
+  EXPECT_EQ(Found(g, "uses https://bob:pa55@files.example.net/x"),
+            (Pairs{{"URL", "https://bob:pa55@files.example.net/x"}}));
+}
+
+TEST(GuardTest, IpPrivacyIsTagged) {
+  const Guard g = Make();
+  std::vector<Span> spans;
+  ASSERT_TRUE(g.Find("a 10.1.2.3 b 8.8.8.8", &spans).ok());
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].recogniser, "ipv4-private");
+  EXPECT_EQ(spans[1].recogniser, "ipv4-public");
+}
+
+TEST(GuardTest, Secrets) {
+  const Guard g = Make();
+  for (const std::string secret :
+       {"AKIAZ7QW3ERTY5UIOP2X", "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6", "xoxb-1234567890-abcdefghij",
+        "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZg"}) {
+    EXPECT_EQ(Found(g, "value " + secret + " here"), (Pairs{{"SECRET", secret}})) << secret;
+  }
+  EXPECT_EQ(Found(g, "password=Hunter2!x"), (Pairs{{"SECRET", "Hunter2!x"}}));
+  EXPECT_EQ(Found(g, "pwd: s3cret99 thanks"), (Pairs{{"SECRET", "s3cret99"}}));
+  EXPECT_TRUE(Found(g, "my password: expired").empty());
+  EXPECT_TRUE(Found(g, "password reset please").empty());
+  const std::string pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+  EXPECT_EQ(Found(g, "key:\n" + pem + "\nbye"), (Pairs{{"SECRET", pem}}));
+  const std::string conn = "Server=db1;Database=hr;User Id=sa;Password=P@ssw0rd;";
+  EXPECT_EQ(Found(g, "conn " + conn), (Pairs{{"SECRET", conn}}));
+}
+
+TEST(GuardTest, TechnicalTokensAreNotFlagged) {
+  const Guard g = Make();
+  for (const std::string text :
+       {"Windows 10.0.19045 build", "version 1.2.3.4 installed", "KB5005565 failed to install",
+        "patch CVE-2021-44228 now", "got HTTP 404 from the API", "S3 bucket and EKS cluster on i7 hosts",
+        "git sha 3f786850e387550fdab836ed7e6dc881de23001b", "guid 123e4567-e89b-12d3-a456-426614174000",
+        "error 0x80070005 on update", "HKLM\\Software\\Policies\\Microsoft", "Hi team, the VPN is down",
+        "ticket INC0012345 reopened", "disk at 95% on 3 of 12 nodes"}) {
+    EXPECT_TRUE(Found(g, text).empty()) << text;
+  }
+}
+
+TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
+  const Guard g = Make();
+  EXPECT_EQ(Found(g, "Hi Maria,\nmy laptop is slow"), (Pairs{{"PERSON", "Maria"}}));
+  EXPECT_EQ(Found(g, "It crashed again.\nKind regards,\nJohan Berg"), (Pairs{{"PERSON", "Johan Berg"}}));
+  EXPECT_EQ(Found(g, "Please ask Dr. Anna Weber"), (Pairs{{"PERSON", "Anna Weber"}}));
+  EXPECT_TRUE(Found(Make({.names = false}), "Hi Maria,\nthanks").empty());
+}
+
+TEST(GuardTest, ConfigurableDomainsCustomTypesAndDenyList) {
+  GuardOptions o;
+  o.internal_domains = {"corp.example.com"};
+  o.custom = {{"EMPLOYEE_ID", R"(\bEMP-\d{6}\b)", 0.9}};
+  o.deny = {"192.168.1.1"};
+  const Guard g = Make(o);
+  EXPECT_EQ(Found(g, "srv-db-07.corp.example.com is slow"), (Pairs{{"HOSTNAME", "srv-db-07.corp.example.com"}}));
+  EXPECT_TRUE(Found(g, "www.example.com is slow").empty());
+  EXPECT_EQ(Found(g, "badge EMP-204518"), (Pairs{{"EMPLOYEE_ID", "EMP-204518"}}));
+  EXPECT_TRUE(Found(g, "gateway 192.168.1.1").empty());
+  auto bad = Guard::Create({.custom = {{"lower", "x", 0.9}}});
+  EXPECT_FALSE(bad.ok());
+  auto bad_re = Guard::Create({.custom = {{"X", "(unclosed", 0.9}}});
+  ASSERT_FALSE(bad_re.ok());
+  EXPECT_NE(bad_re.status().message().find("custom recogniser X"), std::string::npos);
+}
+
+TEST(GuardTest, OverlapsKeepTheStrongerFinding) {
+  const Guard g = Make();
+  // The e-mail inside a URL with credentials is part of the URL finding.
+  const auto f = Found(g, "see https://bob:pw9@host.example.com/a?to=x@example.com end");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].first, "URL");
+}
+
+TEST(GuardTest, HostileInputFailsClosedOrQuickly) {
+  const Guard g = Make({.max_bytes = 1000});
+  std::vector<Span> spans;
+  Status s = g.Find(std::string(2000, 'a'), &spans);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(spans.empty());
+  // Pathological shapes within the limit still finish (the match budget bounds each).
+  const Guard big = Make();
+  for (const std::string text : {std::string(50000, '1'), std::string(50000, '-'), std::string(20000, '@') + "a.b",
+                                 std::string(30000, 'A'), std::string("a\\") + std::string(30000, 'b')}) {
+    Status st = big.Find(text, &spans);
+    EXPECT_TRUE(st.ok() || st.code() == StatusCode::kResourceExhausted) << st.ToString();
+  }
+  // Invalid UTF-8 is scanned as bytes, never crashes.
+  ASSERT_TRUE(big.Find(std::string("\xff\xfe mail a@b.example.com \xc3", 27), &spans).ok());
+  EXPECT_EQ(spans.size(), 1u);
+}
+
+TEST(PseudonymizerTest, ConsistentPlaceholdersAndRestore) {
+  const Guard g = Make();
+  const std::string text = "mail a@x.com or b@x.com; again a@x.com. Hi Maria,";
+  std::vector<Span> spans;
+  ASSERT_TRUE(g.Find(text, &spans).ok());
+  Pseudonymizer p;
+  EXPECT_EQ(p.Redact(text, spans), "mail <EMAIL_1> or <EMAIL_2>; again <EMAIL_1>. Hi <PERSON_1>,");
+  // The same thread keeps its numbering in the next message.
+  const std::string reply = "a@x.com wrote back";
+  ASSERT_TRUE(g.Find(reply, &spans).ok());
+  EXPECT_EQ(p.Redact(reply, spans), "<EMAIL_1> wrote back");
+  EXPECT_EQ(p.TypeCounts(), (std::map<std::string, int>{{"EMAIL", 2}, {"PERSON", 1}}));
+
+  RestoreReport report;
+  EXPECT_EQ(p.Restore("Dear <PERSON_1>, I wrote to <EMAIL_2>.", &g, &report), "Dear Maria, I wrote to b@x.com.");
+  EXPECT_TRUE(report.unknown_placeholders.empty());
+  EXPECT_TRUE(report.new_identifiers.empty());
+  const std::string odd = p.Restore("ask <EMAIL_9> or c@evil.example and keep <b>x</b>", &g, &report);
+  EXPECT_EQ(odd, "ask <EMAIL_9> or c@evil.example and keep <b>x</b>");
+  EXPECT_EQ(report.unknown_placeholders, std::vector<std::string>{"<EMAIL_9>"});
+  EXPECT_EQ(report.new_identifiers, std::vector<std::string>{"EMAIL"});
+}
+
+}  // namespace
+}  // namespace fl::guard
