@@ -23,6 +23,7 @@ demo: build
 bench: build
 	bash bench/classify.sh $(BUILD)/frontline
 	bash bench/routing.sh $(BUILD)/frontline
+	bash bench/guard.sh $(BUILD)/frontline
 
 clean:
 	rm -rf $(BUILD) demo-out

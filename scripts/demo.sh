@@ -129,4 +129,10 @@ total = s["slm"] + s["human"] + s["rule"] + s["llm"]
 print("   stored in %s/data/frontline.db: %d field decisions, %d automated, %d waiting for review" % (sys.argv[2], total, s["slm"] + s["rule"], s["human"]))
 ' "$OUT/triage.json.out" "$OUT"
 echo "   next: $FL review list --data-dir $OUT/data   (accept or correct; corrections feed the next train --feedback)"
+echo "== 7. The privacy guard: what an LLM would see"
+ticket="Hi Maria, since this morning my laptop 10.20.30.40 (CORP\\mlopez) can't reach srv-db-07.corp.example.com. Call me on +44 20 7946 0958 or mail maria.lopez@example.com. The script still has password=Hunter2!x in it. Regards, Johan Berg"
+echo "   before: $ticket"
+echo '{"guard": {"internal_domains": ["corp.example.com"]}}' > "$OUT/guard.json"
+printf '%s\n' "$ticket" | "$FL" -q redact --config "$OUT/guard.json" | sed 's/^/   after:  /'
+echo "   (placeholders are restored in the LLM's answer from the mapping kept in the local store)"
 echo "== done in $(($(date +%s) - start))s; open $OUT/report.html in a browser"

@@ -62,6 +62,9 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0.75, ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach", 0.2, false},
       {"phone-national", "PHONE", R"((?<![\w.+-])(?<!\d )0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
        ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
+      {"phone-context", "PHONE", R"((?<![\w.+-])(?<!\d )\(?\d{2,4}\)?(?:[ .-]\d{2,4}){1,4}(?![\w-]|\.\d))", 0, 0.3,
+       ValidPhone, "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering at|reach me|whatsapp|sms|text me", 0.6,
+       false},
       {"phone-digits", "PHONE", R"((?<![\w.+-])\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,
        "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.6, false},
       // ---- money and identity ---------------------------------------------------------

@@ -91,12 +91,16 @@ namespace internal {
 
 bool ValidCard(std::string_view s) {
   const std::string d = Digits(s);
-  if (d.size() < 13 || d.size() > 19 || !LuhnValid(d)) return false;
+  if (d.size() < 12 || d.size() > 19 || !LuhnValid(d)) return false;
   // Issuer prefixes: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38,
-  // Discover 6011/65/644-649, JCB 35, UnionPay 62.
+  // Discover 6011/65/644-649, JCB 35 / 2131 / 1800, UnionPay 62, Maestro 50/56-58/63/67
+  // (Maestro numbers may have 12 digits; the others at least 13).
   const int p1 = d[0] - '0', p2 = std::stoi(d.substr(0, 2)), p4 = std::stoi(d.substr(0, 4));
+  const bool maestro = p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 63 || p2 == 67;
+  if (d.size() == 12 && !maestro) return false;
   return p1 == 4 || (p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720) || p2 == 34 || p2 == 37 || p2 == 30 ||
-         p2 == 36 || p2 == 38 || p2 == 35 || p2 == 62 || p2 == 65 || p4 == 6011 || (p4 >= 6440 && p4 <= 6499);
+         p2 == 36 || p2 == 38 || p2 == 35 || p2 == 62 || p2 == 65 || p4 == 6011 || (p4 >= 6440 && p4 <= 6499) ||
+         p4 == 2131 || p4 == 1800 || maestro;
 }
 
 bool ValidSsn(std::string_view s) {
