@@ -78,6 +78,7 @@ std::string EscapeRegex(const std::string& s) {
 
 struct Guard::Rep {
   GuardOptions options;
+  std::unique_ptr<NerModel> ner;  // null: no tagger
   std::vector<Compiled> recognisers;
   std::vector<pcre2_code*> protect;
   std::set<std::string> deny;  // lower-cased
@@ -156,6 +157,10 @@ Result<Guard> Guard::Create(const GuardOptions& options) {
     c.rec = {nullptr, nullptr, nullptr, 0, p.score, nullptr, nullptr, 0, false};
     rep->recognisers.push_back(std::move(c));
   }
+  if (!options.ner_model.empty()) {
+    FL_ASSIGN_OR_RETURN(NerModel m, NerModel::Load(options.ner_model));
+    rep->ner = std::make_unique<NerModel>(std::move(m));
+  }
   for (const char* pattern : internal::ProtectedPatterns()) {
     Result<pcre2_code*> code = Compile(pattern, "protected pattern");
     if (!code.ok()) return InternalError(code.status().message());
@@ -168,6 +173,7 @@ Result<Guard> Guard::Create(const GuardOptions& options) {
 std::vector<std::string> Guard::Types() const {
   std::set<std::string> types;
   for (const Compiled& c : rep_->recognisers) types.insert(c.rec.type != nullptr ? c.rec.type : c.type);
+  if (rep_->ner != nullptr) types.insert({"PERSON", "LOCATION", "ORGANIZATION"});
   return {types.begin(), types.end()};
 }
 
@@ -223,6 +229,13 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if (std::string_view(name) == "ipv4") span.recogniser = IsPrivateIpv4(value) ? "ipv4-private" : "ipv4-public";
       found.push_back(std::move(span));
     }));
+  }
+  if (rep_->ner != nullptr && rep_->options.ner_score >= rep_->options.min_score) {
+    for (Span& s : rep_->ner->Find(text)) {
+      if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
+      s.score = rep_->options.ner_score;
+      found.push_back(std::move(s));
+    }
   }
   // Resolve overlaps: higher score first, then the longer span.
   std::sort(found.begin(), found.end(), [](const Span& a, const Span& b) {

@@ -51,6 +51,56 @@ struct CustomPattern {
   double score = 0.9;
 };
 
+// ---------------------------------------------------------------------------------------
+// The name tagger (ner.cc): an averaged perceptron over word, shape, affix and context
+// features, decoded greedily left to right with BIO tags for PERSON, LOCATION and
+// ORGANIZATION. Trained by `frontline train-ner` on CoNLL-style data.
+//
+// Model file: "FLNER1\n", a little-endian u32 header length and a JSON header (tags,
+// buckets, training info), then u32 row count and rows of (u32 bucket, n_tags float
+// weights), then a u64 xxHash64 of everything before it. Load checks every count against
+// the file size and the checksum.
+// ---------------------------------------------------------------------------------------
+
+// One sentence of (token, tag) pairs. Tags are normalised by ReadConll to O, B-PERSON,
+// I-PERSON, B-LOCATION, I-LOCATION, B-ORGANIZATION, I-ORGANIZATION.
+using TaggedSentence = std::vector<std::pair<std::string, std::string>>;
+
+// Reads "token<TAB or space>tag" lines, blank lines between sentences. Tags of other
+// schemes are mapped: person/PER -> PERSON, location/LOC/GPE -> LOCATION,
+// corporation/organization/ORG -> ORGANIZATION, anything else -> O. InvalidArgument with
+// file:line for a line without a tag.
+Result<std::vector<TaggedSentence>> ReadConll(const std::string& path);
+
+struct NerTrainOptions {
+  int epochs = 8;
+  uint64_t seed = 1;
+  int bucket_bits = 18;  // feature hash table of 2^bits rows
+};
+
+class NerModel {
+ public:
+  static Result<NerModel> Train(const std::vector<TaggedSentence>& data, const NerTrainOptions& options);
+  static Result<NerModel> Load(const std::string& path);
+  Status Save(const std::string& path) const;
+
+  // Tags for tokens (same length).
+  std::vector<std::string> TagTokens(const std::vector<std::string>& tokens) const;
+  // Entity spans in raw text (byte offsets), type PERSON / LOCATION / ORGANIZATION.
+  std::vector<Span> Find(std::string_view text) const;
+  // Token accuracy on data (for the training log).
+  double Accuracy(const std::vector<TaggedSentence>& data) const;
+
+ private:
+  std::vector<std::string> tags_;
+  uint32_t bucket_bits_ = 18;
+  std::vector<float> weights_;  // (2^bucket_bits, n_tags)
+};
+
+// Splits text into tagger tokens: runs of letters, digits, non-ASCII bytes, ' and -; an
+// abbreviation's period stays attached ("Dr.", "T."); other punctuation is one token each.
+std::vector<std::pair<size_t, size_t>> NerTokens(std::string_view text);
+
 struct GuardOptions {
   // Host names under these domains are HOSTNAME findings ("corp.example.com" matches
   // "srv-01.corp.example.com"). Empty: no HOSTNAME findings.
@@ -61,6 +111,9 @@ struct GuardOptions {
   std::vector<std::string> deny;
   double min_score = 0.5;          // findings below are dropped
   bool names = true;               // PERSON from greetings, signatures and titles
+  std::string ner_model;           // a train-ner model file: PERSON, LOCATION, ORGANIZATION
+                                   //   anywhere in the text; empty: none
+  double ner_score = 0.8;          // score of the tagger's findings
   size_t max_bytes = 1 << 20;      // larger input: ResourceExhausted
 };
 

@@ -133,7 +133,8 @@ Result<TriageConfig> ParseTriageConfig(const std::string& json_text, const std::
   top.Keys({"fields", "rules", "llm", "human", "guard"});
   if (top.Has("guard")) {
     Reader g(top["guard"], top.Where("guard"), &error);
-    g.Keys({"enabled", "internal_domains", "deny", "custom", "min_score", "names", "max_bytes"});
+    g.Keys({"enabled", "internal_domains", "deny", "custom", "min_score", "names", "max_bytes", "ner_model"});
+    g.String("ner_model", &config.guard.ner_model);
     double max_bytes = static_cast<double>(config.guard.max_bytes);
     g.Number("max_bytes", &max_bytes, 1, 1 << 30);
     config.guard.max_bytes = static_cast<size_t>(max_bytes);

@@ -139,7 +139,7 @@ TEST(GuardTest, HostileInputFailsClosedOrQuickly) {
   EXPECT_TRUE(spans.empty());
   // Pathological shapes within the limit still finish (the match budget bounds each).
   const Guard big = Make();
-  for (const std::string text : {std::string(50000, '1'), std::string(50000, '-'), std::string(20000, '@') + "a.b",
+  for (const std::string& text : {std::string(50000, '1'), std::string(50000, '-'), std::string(20000, '@') + "a.b",
                                  std::string(30000, 'A'), std::string("a\\") + std::string(30000, 'b')}) {
     Status st = big.Find(text, &spans);
     EXPECT_TRUE(st.ok() || st.code() == StatusCode::kResourceExhausted) << st.ToString();

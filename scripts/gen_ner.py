@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Generates frontline's own NER training data: ticket-style sentences with person,
+location and organisation names, in CoNLL form (one "token<TAB>tag" per line, BIO tags
+B-PERSON / I-PERSON / B-LOCATION / ... / O, a blank line between sentences).
+
+The names are invented from the lists below (first names and surnames from many
+languages, real city and country names, made-up company names); the sentence frames are
+written for help-desk text: greetings, signatures, requests about colleagues, locations
+of offices and sites, vendors. Technical words that are capitalised (Outlook, VPN,
+SharePoint) appear as O so that the tagger learns they are not names.
+
+usage: gen_ner.py --out train.conll [--n 6000] [--seed 1]
+"""
+import argparse
+import random
+import re
+
+FIRST = """Maria Anna Johan Lars Sven Ingrid Olga Ivan Dmitri Yuki Hiroshi Kenji Aiko Mei Wei Li Jun Chen
+Priya Rahul Arjun Ananya Fatima Omar Ahmed Aisha Layla Youssef Hassan Leila Kwame Ama Kofi Chidi Ngozi
+Thabo Zanele Pedro Lucia Carlos Sofia Mateo Valentina Diego Camila Jose Ana Luis Elena Pablo Carmen
+Giulia Marco Luca Francesca Matteo Chiara Pierre Camille Louis Chloe Hugo Amelie Jean Claire Lukas Lena
+Felix Hannah Jonas Mia Niklas Sophie Tomasz Agnieszka Piotr Katarzyna Jakub Zofia Erik Astrid Mikko Aino
+Jan Eva Petr Lenka Bence Zsofia Gabor Eszter Andrei Ioana Mihai Elif Mehmet Ayse Emre Zeynep Nikos Eleni
+James Mary John Patricia Robert Jennifer Michael Linda David Elizabeth William Barbara Richard Susan
+Joseph Jessica Thomas Sarah Daniel Karen Matthew Nancy Anthony Lisa Mark Betty Paul Sandra Steven Ashley
+Kevin Emily Brian Michelle George Amanda Edward Melissa Ronald Deborah Timothy Stephanie Jason Rebecca
+Ryan Laura Jacob Sharon Gary Cynthia Nicholas Kathleen Eric Amy Jonathan Shirley Stephen Angela Larry
+Helen Justin Samantha Scott Katherine Brandon Christine Benjamin Debra Samuel Rachel Gregory Carolyn
+Alexander Janet Frank Catherine Patrick Maria Raymond Heather Jack Diane Dennis Ruth Jerry Julie Tyler
+Olivia Noah Emma Liam Ava Ethan Isabella Mason Mia Logan Harper Lucas Evelyn Aiden Abigail Jackson
+Krisztian Szabina Toshimi Sieda Emilie Victoria Kamila Andrita Ngaio Tariq Rania Siddharth Nkechi
+Oluwaseun Bongani Malak Sanjay Deepika Haruto Sakura Minh Linh Thanh Bao Joon Seo Hyun Ji Nadia Karim""".split()
+LAST = """Lopez Berg Johansson Andersson Nilsson Petrov Ivanova Sokolov Tanaka Suzuki Watanabe Yamamoto Wang
+Zhang Liu Chen Yang Huang Sharma Patel Gupta Singh Kumar Khan Ahmed Hussain Ali Rahman Mensah Owusu Okafor
+Nwosu Dlamini Nkosi Silva Santos Oliveira Pereira Costa Garcia Martinez Rodriguez Hernandez Gonzalez
+Perez Sanchez Ramirez Torres Rossi Russo Ferrari Esposito Bianchi Romano Martin Bernard Dubois Thomas
+Robert Richard Petit Durand Muller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann
+Nowak Kowalski Wisniewski Wojcik Kowalczyk Novak Svoboda Dvorak Nagy Kovacs Toth Szabo Horvath Popescu
+Ionescu Yilmaz Kaya Demir Sahin Papadopoulos Georgiou Smith Johnson Williams Brown Jones Miller Davis
+Wilson Anderson Taylor Moore Jackson White Harris Thompson Clark Lewis Robinson Walker Young Allen King
+Wright Scott Hill Green Adams Baker Nelson Carter Mitchell Roberts Turner Phillips Campbell Parker Evans
+Edwards Collins Stewart Morris Murphy Cook Rogers Morgan Cooper Peterson Reed Bailey Bell Kelly Howard
+Ward Cox Richardson Wood Watson Brooks Bennett Gray James Hughes Price Sanders Myers Long Ross Foster
+Szollosy Gelencser Arata Batukayev Broberg Bruun Cervinkova Pano Virtanen Korhonen Haugen Lindqvist
+Okonkwo Adeyemi Nguyen Tran Le Pham Kim Park Choi Jung Kang Cho Mahmoud Haddad Farouk Rasmussen""".split()
+CITY = """London|Paris|Berlin|Madrid|Rome|Lisbon|Dublin|Amsterdam|Brussels|Vienna|Prague|Warsaw|Budapest|Bucharest|Athens|Istanbul|Stockholm|Oslo|Copenhagen|Helsinki|Zurich|Geneva|Munich|Hamburg|Frankfurt|Milan|Barcelona|Valencia|Lyon|Marseille|Manchester|Birmingham|Glasgow|Edinburgh|Cardiff|Belfast|Krakow|Gdansk|Tallinn|Riga|Vilnius|Kyiv|Sofia|Belgrade|Zagreb|Ljubljana|Bratislava|Porto|Seville|Bilbao|Antwerp|Rotterdam|Utrecht|Eindhoven|Cologne|Stuttgart|Leipzig|Dresden|Bern|Basel|Tokyo|Osaka|Kyoto|Seoul|Busan|Beijing|Shanghai|Shenzhen|Singapore|Bangkok|Jakarta|Manila|Mumbai|Delhi|Bangalore|Chennai|Hyderabad|Pune|Dubai|Riyadh|Cairo|Lagos|Nairobi|Accra|Johannesburg|Cape Town|Casablanca|Toronto|Montreal|Vancouver|Chicago|Boston|Seattle|Denver|Austin|Dallas|Houston|Atlanta|Miami|Phoenix|Portland|San Francisco|Los Angeles|New York|San Diego|Mexico City|Bogota|Lima|Santiago|Buenos Aires|Sao Paulo|Rio de Janeiro|Sydney|Melbourne|Brisbane|Perth|Auckland|Wellington""".split("|")
+COUNTRY = """Germany|France|Spain|Italy|Portugal|Ireland|Netherlands|Belgium|Austria|Switzerland|Poland|Czech Republic|Hungary|Romania|Greece|Turkey|Sweden|Norway|Denmark|Finland|Estonia|Latvia|Lithuania|Ukraine|Bulgaria|Serbia|Croatia|Slovenia|Slovakia|United Kingdom|Scotland|Wales|Japan|South Korea|China|India|Pakistan|Bangladesh|Indonesia|Philippines|Thailand|Vietnam|Malaysia|Australia|New Zealand|Canada|United States|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Uruguay|Egypt|Nigeria|Kenya|Ghana|South Africa|Morocco|Saudi Arabia|Qatar|Israel|Cyprus|Iceland|Luxembourg|Malta""".split("|")
+ORG_A = """Acme Globex Initech Umbrella Stark Wayne Wonka Hooli Vandelay Soylent Cyberdyne Tyrell Massive Dynamic
+Northwind Contoso Fabrikam Litware Adatum Tailspin Woodgrove Proseware Lucerne Alpine Blue Yonder Coho Wingtip
+Persint Nordlicht Sunvale Brightpath Ironwood Silverline Greenfield Redwood Bluewater Skyline Oakridge Pinecrest
+Riverbend Stonegate Fairview Lakeside Meridian Pinnacle Summit Horizon Keystone Vertex Quantum Apex Nimbus""".split()
+ORG_B = ["Ltd", "GmbH", "Inc", "Corp", "AG", "SA", "BV", "Logistics", "Bank", "Insurance", "Consulting",
+         "Systems", "Solutions", "Group", "Holdings", "Health", "Energy", "Airlines", "Media", "Foods"]
+TECH = ["Outlook", "Teams", "VPN", "SharePoint", "Windows", "Excel", "Word", "Jira", "Confluence", "SAP",
+        "Salesforce", "Zoom", "OneDrive", "Azure", "AWS", "Citrix", "Okta", "Chrome", "Firefox", "MacBook",
+        "ThinkPad", "iPhone", "Android", "Linux", "Kubernetes", "Docker", "Jenkins", "GitLab", "Oracle", "Postgres"]
+TITLES = ["Mr.", "Mrs.", "Ms.", "Dr.", "Prof."]
+
+FRAMES = [
+    "Hi {P1} , my {T} keeps crashing since this morning .",
+    "Hello {P} , could you reset the password for {P} please ?",
+    "Dear {P} , the {T} licence for our team in {L} expired yesterday .",
+    "{P} from {O} cannot log in to {T} .",
+    "Please add {P} to the finance group , she starts in {L} on Monday .",
+    "The printer on the third floor of the {L} office is jammed again .",
+    "Regards , {P}",
+    "Thanks , {P1}",
+    "Best regards {P} , {O}",
+    "My colleague {P} says the {T} share is read-only .",
+    "Our site in {L} , {C} has no network since 9am .",
+    "{O} sent an invoice for the {T} renewal , can you check ?",
+    "Can you give {P} access to the {T} project ?",
+    "I am travelling to {L} next week and need {T} on my phone .",
+    "{P} is leaving {O} on Friday , please disable the account .",
+    "The {T} integration with {O} fails with a timeout .",
+    "Manager approval from {P} is attached .",
+    "please call {P1} when the {T} server is back",
+    "{TI} {PL} asked for a new laptop for the {L} branch .",
+    "New starter {P} joins the {L} team , needs {T} and {T} .",
+    "We moved the {T} servers from {L} to {L} last month .",
+    "Ticket raised on behalf of {P} ( {O} , {L} ) .",
+    "{P} and {P} both see the same {T} error .",
+    "The vendor {O} will send an engineer to {L} tomorrow .",
+    "have you heard {P} speak yet ?",
+    "{P} listed the issue for {O} and escalated it to {P} .",
+    "Shipping address : {O} , {L} , {C}",
+    "The meeting with {P} in {L} was moved to Thursday .",
+    "Is {T} down ? Nobody in {L} can open it .",
+    "{T} asks for a reboot after every update .",
+    "The {T} client on my {T} will not sync .",
+    "Please restore the folder that {P1} deleted yesterday .",
+    "I spoke to {P} at {O} about the contract .",
+    "Users in {C} report slow {T} logins .",
+    "The new hire {P} is based in {L} , {C} .",
+    "Cheers , {P1}",
+    "Kind regards , {P} , IT Service Desk , {O}",
+    "Contact : {P} , {O}",
+    "{P} wrote that the {T} backup in {L} failed .",
+    "Our office in {C} needs two more {T} licences .",
+]
+
+def person(rng, kind):
+    f, l = rng.choice(FIRST), rng.choice(LAST)
+    if kind == "P1":
+        return [f]
+    if kind == "PL":
+        return [l]
+    r = rng.random()
+    if r < 0.6:
+        return [f, l]
+    if r < 0.75:
+        return [f, rng.choice(LAST), l] if rng.random() < 0.3 else [f, l]
+    if r < 0.85:
+        return [f, f"{rng.choice('ABCDEFGHJKLMNPRSTW')}.", l]
+    return [f]
+
+def fill(rng, frame):
+    toks, tags = [], []
+    for w in frame.split():
+        m = re.fullmatch(r"\{(\w+)\}", w)
+        if not m:
+            toks.append(w); tags.append("O"); continue
+        k = m.group(1)
+        if k in ("P", "P1", "PL"):
+            ws, t = person(rng, k), "PERSON"
+        elif k == "L":
+            ws, t = (rng.choice(CITY) if rng.random() < 0.8 else rng.choice(COUNTRY)).split(), "LOCATION"
+        elif k == "C":
+            ws, t = rng.choice(COUNTRY).split(), "LOCATION"
+        elif k == "O":
+            ws = [rng.choice(ORG_A)] + ([rng.choice(ORG_B)] if rng.random() < 0.7 else [])
+            t = "ORGANIZATION"
+        elif k == "T":
+            toks.append(rng.choice(TECH)); tags.append("O"); continue
+        elif k == "TI":
+            toks.append(rng.choice(TITLES)); tags.append("O"); continue
+        for i, x in enumerate(ws):
+            toks.append(x); tags.append(("B-" if i == 0 else "I-") + t)
+    # Some tickets are all lower case or all upper case.
+    r = rng.random()
+    if r < 0.08:
+        toks = [x.lower() for x in toks]
+    elif r < 0.11:
+        toks = [x.upper() for x in toks]
+    return toks, tags
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--n", type=int, default=6000)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    with open(a.out, "w", encoding="utf-8") as f:
+        for _ in range(a.n):
+            toks, tags = fill(rng, rng.choice(FRAMES))
+            for x, t in zip(toks, tags):
+                f.write(f"{x}\t{t}\n")
+            f.write("\n")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+// The name tagger: averaged perceptron, greedy BIO decoding.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "guard/guard.h"
+
+namespace fl::guard {
+namespace {
+
+constexpr char kMagic[] = "FLNER1\n";
+const char* const kTags[] = {"O", "B-PERSON", "I-PERSON", "B-LOCATION", "I-LOCATION", "B-ORGANIZATION",
+                             "I-ORGANIZATION"};
+constexpr int kNumTags = 7;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "Maria" -> "Xx", "SAP" -> "X", "2024" -> "d", "T." -> "X.", "o'neil" -> "x'x".
+std::string Shape(std::string_view w) {
+  std::string out;
+  for (unsigned char c : w) {
+    char k = std::isupper(c) ? 'X' : std::islower(c) || c >= 0x80 ? 'x' : std::isdigit(c) ? 'd' : static_cast<char>(c);
+    if (out.empty() || out.back() != k) out.push_back(k);
+  }
+  return out;
+}
+
+std::string NormaliseTag(const std::string& raw) {
+  if (raw == "O" || raw.size() < 3 || raw[1] != '-') return "O";
+  const std::string type = Lower(raw.substr(2));
+  std::string t;
+  if (type == "person" || type == "per") t = "PERSON";
+  else if (type == "location" || type == "loc" || type == "gpe") t = "LOCATION";
+  else if (type == "corporation" || type == "organization" || type == "organisation" || type == "org") t = "ORGANIZATION";
+  else return "O";
+  return std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(raw[0])))) + "-" + t;
+}
+
+int TagIndex(const std::string& tag) {
+  for (int i = 0; i < kNumTags; ++i) {
+    if (tag == kTags[i]) return i;
+  }
+  return 0;
+}
+
+// The hashed features of token i given the previous tag.
+void Features(const std::vector<std::string>& toks, const std::vector<std::string>& lower, size_t i,
+              int prev_tag, uint32_t mask, std::vector<uint32_t>* out) {
+  out->clear();
+  auto add = [&](const char* name, std::string_view value) {
+    std::string key(name);
+    key.push_back('=');
+    key.append(value);
+    out->push_back(static_cast<uint32_t>(Hash64(key)) & mask);
+  };
+  const std::string& w = toks[i];
+  const std::string& lw = lower[i];
+  const std::string shape = Shape(w);
+  const std::string prev = i > 0 ? lower[i - 1] : "<s>", next = i + 1 < toks.size() ? lower[i + 1] : "</s>";
+  const std::string prev2 = i > 1 ? lower[i - 2] : "<s>", next2 = i + 2 < toks.size() ? lower[i + 2] : "</s>";
+  const std::string ptag = prev_tag < 0 ? "<s>" : kTags[prev_tag];
+  add("b", "");
+  add("w", lw);
+  add("s", shape);
+  add("p3", lw.substr(0, 3));
+  add("s3", lw.size() > 3 ? lw.substr(lw.size() - 3) : lw);
+  add("s2", lw.size() > 2 ? lw.substr(lw.size() - 2) : lw);
+  add("pw", prev);
+  add("nw", next);
+  add("p2w", prev2);
+  add("n2w", next2);
+  add("pt", ptag);
+  add("pt_s", ptag + "|" + shape);
+  add("pw_s", prev + "|" + shape);
+  add("nw_s", next + "|" + shape);
+  add("ps", i > 0 ? Shape(toks[i - 1]) : "<s>");
+  add("ns", i + 1 < toks.size() ? Shape(toks[i + 1]) : "</s>");
+  add("first", i == 0 ? "1" : "0");
+  add("first_s", (i == 0 ? "1|" : "0|") + shape);
+}
+
+// Greedy decoding with the BIO constraint (I-X only after B-X or I-X).
+std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const std::vector<std::string>& toks) {
+  std::vector<std::string> lower(toks.size());
+  for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
+  std::vector<int> out(toks.size());
+  std::vector<uint32_t> f;
+  int prev = -1;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    Features(toks, lower, i, prev, mask, &f);
+    float score[kNumTags] = {0};
+    for (uint32_t b : f) {
+      for (int t = 0; t < kNumTags; ++t) score[t] += weights[static_cast<size_t>(b) * kNumTags + t];
+    }
+    int best = 0;
+    for (int t = 1; t < kNumTags; ++t) {
+      const bool inside = t % 2 == 0;  // I- tags are 2, 4, 6
+      if (inside && !(prev == t || prev == t - 1)) continue;
+      if (score[t] > score[best]) best = t;
+    }
+    out[i] = prev = best;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<size_t, size_t>> NerTokens(std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  auto word = [](unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '\'' || c == '-'; };
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = text[i];
+    if (std::isspace(c)) {
+      ++i;
+      continue;
+    }
+    if (!word(c)) {
+      out.emplace_back(i, i + 1);
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && word(text[j])) ++j;
+    // "Dr." / "T.": a short capitalised word keeps its period when a space follows.
+    if (j < text.size() && text[j] == '.' && j - i <= 4 && std::isupper(static_cast<unsigned char>(text[i])) &&
+        (j + 1 == text.size() || text[j + 1] == ' ')) {
+      ++j;
+    }
+    out.emplace_back(i, j);
+    i = j;
+  }
+  return out;
+}
+
+Result<std::vector<TaggedSentence>> ReadConll(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFoundError(path + ": cannot open");
+  std::vector<TaggedSentence> out;
+  TaggedSentence cur;
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    size_t sep = line.find('\t');
+    if (sep == std::string::npos) sep = line.rfind(' ');
+    if (sep == std::string::npos || sep == 0 || sep + 1 >= line.size()) {
+      return InvalidArgumentError(path + ":" + std::to_string(n) + ": expected 'token<TAB>tag', got '" +
+                                  line.substr(0, 60) + "'");
+    }
+    std::string tag = line.substr(line.find_last_of(" \t") + 1);
+    cur.emplace_back(line.substr(0, sep), NormaliseTag(tag));
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  if (out.empty()) return InvalidArgumentError(path + ": no sentences");
+  return out;
+}
+
+Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const NerTrainOptions& options) {
+  if (data.empty()) return InvalidArgumentError("train-ner: no sentences");
+  if (options.bucket_bits < 10 || options.bucket_bits > 24) return InvalidArgumentError("bucket_bits must be 10..24");
+  NerModel m;
+  m.tags_.assign(kTags, kTags + kNumTags);
+  m.bucket_bits_ = options.bucket_bits;
+  const uint32_t mask = (1u << m.bucket_bits_) - 1;
+  const size_t size = (static_cast<size_t>(mask) + 1) * kNumTags;
+  std::vector<float> w(size, 0.f);
+  std::vector<double> total(size, 0.0);
+  std::vector<int64_t> stamp(size, 0);
+  int64_t now = 0;
+  auto update = [&](size_t k, float delta) {
+    total[k] += static_cast<double>(now - stamp[k]) * w[k];
+    stamp[k] = now;
+    w[k] += delta;
+  };
+  std::vector<size_t> order(data.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(options.seed);
+  std::vector<uint32_t> f;
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t idx : order) {
+      const TaggedSentence& s = data[idx];
+      std::vector<std::string> toks, lower;
+      for (const auto& [t, g] : s) {
+        toks.push_back(t);
+        lower.push_back(Lower(t));
+      }
+      int prev = -1;
+      for (size_t i = 0; i < toks.size(); ++i) {
+        ++now;
+        Features(toks, lower, i, prev, mask, &f);
+        float score[kNumTags] = {0};
+        for (uint32_t b : f) {
+          for (int t = 0; t < kNumTags; ++t) score[t] += w[static_cast<size_t>(b) * kNumTags + t];
+        }
+        const int gold = TagIndex(s[i].second);
+        int best = 0;
+        for (int t = 1; t < kNumTags; ++t) {
+          if (score[t] > score[best]) best = t;
+        }
+        if (best != gold) {
+          for (uint32_t b : f) {
+            update(static_cast<size_t>(b) * kNumTags + gold, 1.f);
+            update(static_cast<size_t>(b) * kNumTags + best, -1.f);
+          }
+        }
+        prev = gold;  // train on gold history
+      }
+    }
+  }
+  m.weights_.resize(size);
+  for (size_t k = 0; k < size; ++k) {
+    const double t = total[k] + static_cast<double>(now - stamp[k]) * w[k];
+    m.weights_[k] = static_cast<float>(t / std::max<int64_t>(now, 1));
+  }
+  return m;
+}
+
+std::vector<std::string> NerModel::TagTokens(const std::vector<std::string>& tokens) const {
+  std::vector<std::string> out;
+  for (int t : Decode(weights_, (1u << bucket_bits_) - 1, tokens)) out.push_back(tags_[t]);
+  return out;
+}
+
+double NerModel::Accuracy(const std::vector<TaggedSentence>& data) const {
+  int64_t right = 0, total = 0;
+  for (const TaggedSentence& s : data) {
+    std::vector<std::string> toks;
+    for (const auto& p : s) toks.push_back(p.first);
+    const std::vector<std::string> got = TagTokens(toks);
+    for (size_t i = 0; i < s.size(); ++i) right += got[i] == s[i].second, ++total;
+  }
+  return total ? static_cast<double>(right) / total : 0;
+}
+
+std::vector<Span> NerModel::Find(std::string_view text) const {
+  const auto offsets = NerTokens(text);
+  std::vector<std::string> toks;
+  for (const auto& [s, e] : offsets) toks.emplace_back(text.substr(s, e - s));
+  const std::vector<int> tags = Decode(weights_, (1u << bucket_bits_) - 1, toks);
+  std::vector<Span> out;
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (tags[i] == 0) continue;
+    const std::string& tag = tags_[tags[i]];
+    const std::string type = tag.substr(2);
+    const bool continues = tag[0] == 'I' && i > 0 && tags[i - 1] != 0 && tags_[tags[i - 1]].substr(2) == type;
+    if (continues) {
+      out.back().end = offsets[i].second;
+    } else {
+      out.push_back({offsets[i].first, offsets[i].second, type, 0, "ner"});
+    }
+  }
+  // Trim an abbreviation period at the end of a name ("Berg." at a sentence end).
+  for (Span& s : out) {
+    if (s.end > s.start + 1 && text[s.end - 1] == '.') --s.end;
+  }
+  return out;
+}
+
+Status NerModel::Save(const std::string& path) const {
+  nlohmann::json header = {{"format", "frontline-ner"}, {"version", 1}, {"tags", tags_}, {"bucket_bits", bucket_bits_}};
+  const std::string h = header.dump();
+  std::string out(kMagic);
+  const uint32_t hl = static_cast<uint32_t>(h.size());
+  out.append(reinterpret_cast<const char*>(&hl), 4);
+  out += h;
+  std::string rows;
+  uint32_t count = 0;
+  const size_t n = weights_.size() / tags_.size();
+  for (size_t b = 0; b < n; ++b) {
+    const float* row = &weights_[b * tags_.size()];
+    if (std::all_of(row, row + tags_.size(), [](float v) { return v == 0.f; })) continue;
+    const uint32_t bucket = static_cast<uint32_t>(b);
+    rows.append(reinterpret_cast<const char*>(&bucket), 4);
+    rows.append(reinterpret_cast<const char*>(row), 4 * tags_.size());
+    ++count;
+  }
+  out.append(reinterpret_cast<const char*>(&count), 4);
+  out += rows;
+  const uint64_t sum = Hash64(out);
+  out.append(reinterpret_cast<const char*>(&sum), 8);
+  return WriteFileAtomic(path, out);
+}
+
+Result<NerModel> NerModel::Load(const std::string& path) {
+  FL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  auto bad = [&](const std::string& why) { return DataLossError(path + ": not a valid frontline NER model: " + why); };
+  const size_t magic = std::strlen(kMagic);
+  if (data.size() < magic + 4 + 4 + 8 || data.compare(0, magic, kMagic) != 0) return bad("bad magic or too short");
+  uint64_t sum;
+  std::memcpy(&sum, data.data() + data.size() - 8, 8);
+  if (Hash64(std::string_view(data).substr(0, data.size() - 8)) != sum) return bad("checksum mismatch");
+  size_t at = magic;
+  uint32_t hl;
+  std::memcpy(&hl, data.data() + at, 4);
+  at += 4;
+  if (hl > data.size() - at - 12) return bad("header length out of range");
+  const nlohmann::json header = nlohmann::json::parse(data.substr(at, hl), nullptr, false);
+  at += hl;
+  if (!header.is_object() || header.value("format", "") != "frontline-ner" || !header.contains("tags") ||
+      !header["tags"].is_array() || !header.contains("bucket_bits") || !header["bucket_bits"].is_number_unsigned()) {
+    return bad("header");
+  }
+  NerModel m;
+  for (const auto& t : header["tags"]) {
+    if (!t.is_string()) return bad("tags");
+    m.tags_.push_back(t.get<std::string>());
+  }
+  if (m.tags_ != std::vector<std::string>(kTags, kTags + kNumTags)) return bad("unknown tag set");
+  m.bucket_bits_ = header["bucket_bits"].get<uint32_t>();
+  if (m.bucket_bits_ < 10 || m.bucket_bits_ > 24) return bad("bucket_bits out of range");
+  uint32_t count;
+  std::memcpy(&count, data.data() + at, 4);
+  at += 4;
+  const size_t row_bytes = 4 + 4 * static_cast<size_t>(kNumTags);
+  if (static_cast<uint64_t>(count) * row_bytes != data.size() - 8 - at) return bad("row count does not match the size");
+  const size_t buckets = size_t{1} << m.bucket_bits_;
+  m.weights_.assign(buckets * kNumTags, 0.f);
+  for (uint32_t r = 0; r < count; ++r, at += row_bytes) {
+    uint32_t b;
+    std::memcpy(&b, data.data() + at, 4);
+    if (b >= buckets) return bad("bucket out of range");
+    std::memcpy(&m.weights_[static_cast<size_t>(b) * kNumTags], data.data() + at + 4, 4 * kNumTags);
+  }
+  return m;
+}
+
+}  // namespace fl::guard
