@@ -3,7 +3,9 @@
 location and organisation names, in CoNLL form (one "token<TAB>tag" per line, BIO tags
 B-PERSON / I-PERSON / B-LOCATION / ... / O, a blank line between sentences).
 
-The names are invented from the lists below (first names and surnames from many
+Half the sentences come from the sample ticket generator (gen_sample.py: its bodies,
+details, signatures, greetings, with the people's names tagged), half from the frames
+below. The names are invented from the lists below (first names and surnames from many
 languages, real city and country names, made-up company names); the sentence frames are
 written for help-desk text: greetings, signatures, requests about colleagues, locations
 of offices and sites, vendors. Technical words that are capitalised (Outlook, VPN,
@@ -12,8 +14,15 @@ SharePoint) appear as O so that the tagger learns they are not names.
 usage: gen_ner.py --out train.conll [--n 6000] [--seed 1]
 """
 import argparse
+import os
 import random
 import re
+import string
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_sample as G  # noqa: E402  (the sample ticket generator: its sentences and slots)
+import sample_templates as T  # noqa: E402
 
 FIRST = """Maria Anna Johan Lars Sven Ingrid Olga Ivan Dmitri Yuki Hiroshi Kenji Aiko Mei Wei Li Jun Chen
 Priya Rahul Arjun Ananya Fatima Omar Ahmed Aisha Layla Youssef Hassan Leila Kwame Ama Kofi Chidi Ngozi
@@ -54,7 +63,7 @@ ORG_B = ["Ltd", "GmbH", "Inc", "Corp", "AG", "SA", "BV", "Logistics", "Bank", "I
 TECH = ["Outlook", "Teams", "VPN", "SharePoint", "Windows", "Excel", "Word", "Jira", "Confluence", "SAP",
         "Salesforce", "Zoom", "OneDrive", "Azure", "AWS", "Citrix", "Okta", "Chrome", "Firefox", "MacBook",
         "ThinkPad", "iPhone", "Android", "Linux", "Kubernetes", "Docker", "Jenkins", "GitLab", "Oracle", "Postgres"]
-TITLES = ["Mr.", "Mrs.", "Ms.", "Dr.", "Prof."]
+TITLES = ["Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mr", "Mrs", "Ms", "Dr"]
 
 FRAMES = [
     "Hi {P1} , my {T} keeps crashing since this morning .",
@@ -97,6 +106,17 @@ FRAMES = [
     "Contact : {P} , {O}",
     "{P} wrote that the {T} backup in {L} failed .",
     "Our office in {C} needs two more {T} licences .",
+    "The new accounts are for {PL} , {PL} and {PL} .",
+    "{P1} : the {T} share is back .",
+    "{P1} : thanks , works now !",
+    "Maybe the licence is under {P} 's name .",
+    "Please follow up with {P} about the {T} renewal .",
+    "Approvers : {P} , {P} , {P}",
+    "{TI} {P} called about the invoice from {O} .",
+    "Forwarding on behalf of {TI} {PL} .",
+    "cc {P} , {P}",
+    "Escalated to {P} ( team lead , {L} ) .",
+    "{P} , {P} and I all use {T} in the {L} office .",
 ]
 
 def person(rng, kind):
@@ -136,12 +156,54 @@ def fill(rng, frame):
             toks.append(rng.choice(TITLES)); tags.append("O"); continue
         for i, x in enumerate(ws):
             toks.append(x); tags.append(("B-" if i == 0 else "I-") + t)
-    # Some tickets are all lower case or all upper case.
-    r = rng.random()
-    if r < 0.08:
-        toks = [x.lower() for x in toks]
-    elif r < 0.11:
-        toks = [x.upper() for x in toks]
+    return toks, tags
+
+# Slots of the sample tickets that hold people's names, and the office slot (a location).
+PERSON_SLOTS = {"rname", "rfirst", "colleague", "manager", "newhire"}
+
+def tokens(text):
+    """The same split as the C++ NerTokens: word runs (letters, digits, non-ASCII, ' and -),
+    a short capitalised word keeps its period before a space, other punctuation alone."""
+    out, i = [], 0
+    word = lambda c: c.isalnum() or ord(c) >= 0x80 or c in "'-"
+    while i < len(text):
+        c = text[i]
+        if c.isspace():
+            i += 1; continue
+        if not word(c):
+            out.append(c); i += 1; continue
+        j = i
+        while j < len(text) and word(text[j]): j += 1
+        if j < len(text) and text[j] == "." and j - i <= 4 and text[i].isupper() and (j + 1 == len(text) or text[j + 1] == " "):
+            j += 1
+        out.append(text[i:j]); i = j
+    return out
+
+def ticket_sentence(rng):
+    """A sentence from the sample ticket generator, names tagged."""
+    pool = rng.choice([
+        [b[0] for c in T.C.values() for b in c["bodies"]],
+        [d for c in T.C.values() for d in c["details"]],
+        [x for c in T.C.values() for x in c["subjects"]],
+        T.FILLERS, T.PII_SENTENCES, T.SIGNATURES, T.GREETINGS, T.CLOSINGS, T.CROSS_MENTIONS,
+    ])
+    template = rng.choice(pool)
+    ctx = G.Ctx(rng, rng.choice(list(T.C)))
+    toks, tags = [], []
+    for literal, slot, _, _ in string.Formatter().parse(template):
+        for t in tokens(literal):
+            toks.append(t); tags.append("O")
+        if slot is None:
+            continue
+        if slot in PERSON_SLOTS:
+            ws = person(rng, "P1" if slot == "rfirst" else "P")
+            for i, w in enumerate(ws):
+                toks.append(w); tags.append(("B-" if i == 0 else "I-") + "PERSON")
+            continue
+        value = str(ctx[slot])
+        typ = "LOCATION" if slot == "office" else None
+        for i, t in enumerate(tokens(value)):
+            toks.append(t); tags.append(("B-" if i == 0 else "I-") + typ if typ else "O")
     return toks, tags
 
 def main():
@@ -153,7 +215,12 @@ def main():
     rng = random.Random(a.seed)
     with open(a.out, "w", encoding="utf-8") as f:
         for _ in range(a.n):
-            toks, tags = fill(rng, rng.choice(FRAMES))
+            if rng.random() < 0.5:
+                toks, tags = ticket_sentence(rng)
+            else:
+                toks, tags = fill(rng, rng.choice(FRAMES))
+            if not toks:
+                continue
             for x, t in zip(toks, tags):
                 f.write(f"{x}\t{t}\n")
             f.write("\n")

@@ -257,9 +257,17 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
   std::vector<Span> out;
   for (size_t i = 0; i < tags.size(); ++i) {
     if (tags[i] == 0) continue;
+    // Names are capitalised: a lower-case or symbol token is not part of one (in
+    // all-lower-case text the tagger stays silent rather than guess).
+    const unsigned char c0 = toks[i][0];
+    if (!(std::isupper(c0) || c0 >= 0x80)) continue;
     const std::string& tag = tags_[tags[i]];
     const std::string type = tag.substr(2);
-    const bool continues = tag[0] == 'I' && i > 0 && tags[i - 1] != 0 && tags_[tags[i - 1]].substr(2) == type;
+    // An entity never runs across a line break.
+    const bool continues = tag[0] == 'I' && i > 0 && tags[i - 1] != 0 && tags_[tags[i - 1]].substr(2) == type &&
+                           !out.empty() && out.back().end == offsets[i - 1].second &&
+                           text.substr(offsets[i - 1].second, offsets[i].first - offsets[i - 1].second).find('\n') ==
+                               std::string_view::npos;
     if (continues) {
       out.back().end = offsets[i].second;
     } else {
