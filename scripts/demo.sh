@@ -133,6 +133,10 @@ echo "== 7. The privacy guard: what an LLM would see"
 ticket="Hi Maria, since this morning my laptop 10.20.30.40 (CORP\\mlopez) can't reach srv-db-07.corp.example.com. Call me on +44 20 7946 0958 or mail maria.lopez@example.com. The script still has password=Hunter2!x in it. Regards, Johan Berg"
 echo "   before: $ticket"
 echo '{"guard": {"internal_domains": ["corp.example.com"]}}' > "$OUT/guard.json"
-printf '%s\n' "$ticket" | "$FL" -q redact --config "$OUT/guard.json" | sed 's/^/   after:  /'
-echo "   (placeholders are restored in the LLM's answer from the mapping kept in the local store)"
+printf '%s\n' "$ticket" | "$FL" -q redact --config "$OUT/guard.json" --mapping "$OUT/mapping.json" > "$OUT/redacted.txt"
+sed 's/^/   after:  /' "$OUT/redacted.txt"
+answer="Hello <PERSON_1>, please reboot <HOSTNAME_1> and we will call you on <PHONE_1>."
+echo "   an answer that uses the placeholders:  $answer"
+echo "$answer" | "$FL" -q restore --mapping "$OUT/mapping.json" | sed 's/^/   restored locally:  /'
+echo "   (in triage the mapping is kept per ticket in the local store and never sent)"
 echo "== done in $(($(date +%s) - start))s; open $OUT/report.html in a browser"

@@ -1,4 +1,4 @@
-// frontline redact.
+// frontline redact | restore | train-ner.
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -44,6 +44,10 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
   sub->add_flag("--json", *json_out, "One JSON object per line: {\"text\", \"spans\":[{start,end,type,score}]}");
   sub->add_option("--input", *input, "Read lines from this file instead of stdin");
   sub->add_option("--config", *config, "Triage config whose \"guard\" section sets domains, custom types, deny-list");
+  auto mapping_out = std::make_shared<std::string>();
+  sub->add_option("--mapping", *mapping_out,
+                  "Treat the input as one thread (same value, same placeholder on every line) and write the "
+                  "placeholder mapping to this JSON file, for frontline restore; keep it private");
   auto ner = std::make_shared<std::string>();
   sub->add_option("--ner", *ner, "Name tagger model (frontline train-ner); overrides the config's guard.ner_model");
   commands->emplace_back(sub, [=] {
@@ -61,6 +65,7 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
     std::string line;
     int64_t lineno = 0;
     std::vector<guard::Span> spans;
+    guard::Pseudonymizer thread;  // with --mapping: one mapping for all lines
     while (std::getline(in, line)) {
       ++lineno;
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -81,7 +86,8 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
         return Fail((input->empty() ? std::string("stdin") : *input) + ":" + std::to_string(lineno) + ": " +
                     s.ToString() + "; nothing after this line was written");
       }
-      guard::Pseudonymizer p;
+      guard::Pseudonymizer per_line;
+      guard::Pseudonymizer& p = mapping_out->empty() ? per_line : thread;
       const std::string redacted = p.Redact(line, spans);
       if (*json_out) {
         nlohmann::json j = {{"text", redacted}, {"spans", nlohmann::json::array()}};
@@ -94,7 +100,56 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
         std::cout << redacted << "\n";
       }
     }
+    if (!mapping_out->empty()) {
+      nlohmann::json entries = nlohmann::json::array();
+      for (const auto& e : thread.entries()) {
+        entries.push_back({{"placeholder", e.placeholder}, {"type", e.type}, {"value", e.value}});
+      }
+      Status s = WriteFileAtomic(*mapping_out, nlohmann::json{{"entries", entries}}.dump(
+                                                   2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      if (!s.ok()) return Fail(s.ToString());
+    }
     return 0;
+  });
+
+  // ---- restore ----
+  auto* rs = app->add_subcommand("restore", "Put the values back into text that carries redact's placeholders");
+  auto map_in = std::make_shared<std::string>();
+  auto strict = std::make_shared<bool>(false);
+  rs->add_option("--mapping", *map_in, "The mapping file written by frontline redact --mapping")->required();
+  rs->add_flag("--strict", *strict,
+               "Exit with status 3 when the text has placeholders not in the mapping or identifiers that were never "
+               "redacted");
+  commands->emplace_back(rs, [=] {
+    auto text = ReadFile(*map_in);
+    if (!text.ok()) return Fail(text.status().ToString());
+    const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("entries") || !j["entries"].is_array()) {
+      return Fail(*map_in + ": expected {\"entries\": [{\"placeholder\", \"type\", \"value\"}]}");
+    }
+    std::vector<guard::Pseudonymizer::Entry> entries;
+    for (const auto& e : j["entries"]) {
+      if (!e.is_object() || !e.contains("placeholder") || !e["placeholder"].is_string() || !e.contains("type") ||
+          !e["type"].is_string() || !e.contains("value") || !e["value"].is_string()) {
+        return Fail(*map_in + ": an entry lacks placeholder, type or value strings");
+      }
+      entries.push_back({e["placeholder"], e["type"], e["value"]});
+    }
+    auto p = guard::Pseudonymizer::FromEntries(entries);
+    if (!p.ok()) return Fail(*map_in + ": " + p.status().message());
+    auto guard = guard::Guard::Create({});
+    if (!guard.ok()) return Fail(guard.status().ToString());
+    std::string line;
+    size_t unknown = 0, fresh = 0;
+    while (std::getline(std::cin, line)) {
+      guard::RestoreReport report;
+      std::cout << p->Restore(line, &*guard, &report) << "\n";
+      unknown += report.unknown_placeholders.size();
+      fresh += report.new_identifiers.size();
+      for (const std::string& u : report.unknown_placeholders) LogWarn("placeholder " + u + " is not in the mapping");
+      for (const std::string& t : report.new_identifiers) LogWarn("the text has a " + t + " that was never redacted");
+    }
+    return *strict && unknown + fresh > 0 ? 3 : 0;
   });
 }
 

@@ -161,6 +161,10 @@ class Pseudonymizer {
     std::string placeholder, type, value;
   };
   const std::vector<Entry>& entries() const { return entries_; }
+  // Rebuilds a mapping from saved entries (e.g. the store's, or a mapping file). Later
+  // Redact calls continue the numbering. InvalidArgument for a placeholder that is not
+  // "<TYPE_n>" or that repeats.
+  static Result<Pseudonymizer> FromEntries(const std::vector<Entry>& entries);
 
  private:
   std::vector<Entry> entries_;

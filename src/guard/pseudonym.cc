@@ -1,18 +1,23 @@
 // Reversible pseudonymisation: value <-> "<TYPE_n>", consistent within one ticket thread.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "guard/guard.h"
 
 namespace fl::guard {
 
+namespace {
+
+bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) || c == '_'; }
+
+}  // namespace
+
 std::string Pseudonymizer::Redact(std::string_view text, const std::vector<Span>& spans) {
-  std::string out;
-  out.reserve(text.size());
-  size_t at = 0;
+  // 1. Every finding gets its placeholder (a value seen before keeps its old one).
+  std::vector<std::pair<Span, size_t>> marks;  // span, entries_ index
   for (const Span& s : spans) {
-    if (s.start < at || s.end > text.size()) continue;  // overlapping or out of range: skip
-    out.append(text.substr(at, s.start - at));
+    if (s.end > text.size() || s.start >= s.end) continue;
     const std::string value(text.substr(s.start, s.end - s.start));
     const std::string key = s.type + '\0' + value;
     auto it = by_value_.find(key);
@@ -21,7 +26,29 @@ std::string Pseudonymizer::Redact(std::string_view text, const std::vector<Span>
       entries_.push_back({placeholder, s.type, value});
       it = by_value_.emplace(key, entries_.size() - 1).first;
     }
-    out += entries_[it->second].placeholder;
+    marks.emplace_back(s, it->second);
+  }
+  // 2. A value once found in this thread is replaced wherever else it occurs as a whole
+  //    word ("Hi Maria, ..." then "Maria said ..."), even where no recogniser fires.
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    const std::string& v = entries_[e].value;
+    if (v.size() < 3) continue;
+    for (size_t at = text.find(v); at != std::string_view::npos; at = text.find(v, at + 1)) {
+      const size_t end = at + v.size();
+      if ((at > 0 && IsWordByte(text[at - 1])) || (end < text.size() && IsWordByte(text[end]))) continue;
+      const bool covered = std::any_of(marks.begin(), marks.end(),
+                                       [&](const auto& m) { return at < m.first.end && m.first.start < end; });
+      if (!covered) marks.push_back({Span{at, end, entries_[e].type, 1.0, "thread"}, e});
+    }
+  }
+  std::sort(marks.begin(), marks.end(), [](const auto& a, const auto& b) { return a.first.start < b.first.start; });
+  std::string out;
+  out.reserve(text.size());
+  size_t at = 0;
+  for (const auto& [s, e] : marks) {
+    if (s.start < at) continue;  // overlapping: the earlier one wins
+    out.append(text.substr(at, s.start - at));
+    out += entries_[e].placeholder;
     at = s.end;
   }
   out.append(text.substr(std::min(at, text.size())));
@@ -74,6 +101,25 @@ std::string Pseudonymizer::Restore(std::string_view answer, const Guard* guard, 
   }
   if (report != nullptr) *report = std::move(local);
   return out;
+}
+
+Result<Pseudonymizer> Pseudonymizer::FromEntries(const std::vector<Entry>& entries) {
+  Pseudonymizer p;
+  std::set<std::string> seen;
+  for (const Entry& e : entries) {
+    const std::string prefix = "<" + e.type + "_";
+    const bool shaped = e.placeholder.size() > prefix.size() + 1 && e.placeholder.compare(0, prefix.size(), prefix) == 0 &&
+                        e.placeholder.back() == '>' &&
+                        std::all_of(e.placeholder.begin() + prefix.size(), e.placeholder.end() - 1,
+                                    [](char c) { return c >= '0' && c <= '9'; });
+    if (!shaped) return InvalidArgumentError("mapping entry '" + e.placeholder + "' is not <" + e.type + "_n>");
+    if (!seen.insert(e.placeholder).second) return InvalidArgumentError("mapping entry " + e.placeholder + " repeats");
+    const int n = std::stoi(e.placeholder.substr(prefix.size()));
+    p.next_[e.type] = std::max(p.next_[e.type], n);
+    p.entries_.push_back(e);
+    p.by_value_.emplace(e.type + '\0' + e.value, p.entries_.size() - 1);
+  }
+  return p;
 }
 
 std::map<std::string, int> Pseudonymizer::TypeCounts() const {

@@ -172,5 +172,24 @@ TEST(PseudonymizerTest, ConsistentPlaceholdersAndRestore) {
   EXPECT_EQ(report.new_identifiers, std::vector<std::string>{"EMAIL"});
 }
 
+TEST(PseudonymizerTest, AValueFoundOnceIsReplacedEverywhereInTheThread) {
+  const Guard g = Make();
+  Pseudonymizer p;
+  std::vector<Span> spans;
+  const std::string first = "Hi Maria,\nMaria says Mariachi is loud";
+  ASSERT_TRUE(g.Find(first, &spans).ok());
+  EXPECT_EQ(p.Redact(first, spans), "Hi <PERSON_1>,\n<PERSON_1> says Mariachi is loud") << "whole words only";
+  const std::string later = "Maria called back";  // no recogniser fires here
+  ASSERT_TRUE(g.Find(later, &spans).ok());
+  EXPECT_TRUE(spans.empty());
+  EXPECT_EQ(p.Redact(later, spans), "<PERSON_1> called back");
+  auto rebuilt = Pseudonymizer::FromEntries(p.entries());
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_EQ(rebuilt->Redact("x@y.com", {{0, 7, "EMAIL", 1, "email"}}), "<EMAIL_1>");
+  EXPECT_EQ(rebuilt->Redact("Ola", {{0, 3, "PERSON", 1, "t"}}), "<PERSON_2>") << "numbering continues";
+  EXPECT_FALSE(Pseudonymizer::FromEntries({{"EMAIL_1", "EMAIL", "x"}}).ok());
+  EXPECT_FALSE(Pseudonymizer::FromEntries({{"<EMAIL_1>", "EMAIL", "x"}, {"<EMAIL_1>", "EMAIL", "y"}}).ok());
+}
+
 }  // namespace
 }  // namespace fl::guard
