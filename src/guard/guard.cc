@@ -223,7 +223,12 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
         return;
       }
       double score = r.score;
-      if (r.context != nullptr && HasContext(r.context, window)) score = std::min(1.0, score + r.context_boost);
+      // Context words count before the finding (48 bytes) or just after it (24 bytes:
+      // "555 0132 is my mobile").
+      const std::string after = Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)));
+      if (r.context != nullptr && (HasContext(r.context, window) || HasContext(r.context, after))) {
+        score = std::min(1.0, score + r.context_boost);
+      }
       if (score < rep_->options.min_score) return;
       Span span{s, e, type, score, name};
       if (std::string_view(name) == "ipv4") span.recogniser = IsPrivateIpv4(value) ? "ipv4-private" : "ipv4-public";
