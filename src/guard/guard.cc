@@ -205,6 +205,16 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
   std::vector<Span> found;
   for (const Compiled& c : rep_->recognisers) {
     const Recogniser& r = c.rec;
+    if (r.require != nullptr) {
+      bool any = false;
+      std::string_view req(r.require);
+      while (!any && !req.empty()) {
+        const size_t bar = req.find('|');
+        any = text.find(req.substr(0, bar)) != std::string_view::npos;
+        req = bar == std::string_view::npos ? std::string_view() : req.substr(bar + 1);
+      }
+      if (!any) continue;
+    }
     const char* type = r.type != nullptr ? r.type : c.type.c_str();
     const char* name = r.name != nullptr ? r.name : c.name.c_str();
     FL_RETURN_IF_ERROR(rep_->ForEachMatch(c.code, text, md, name, [&](const PCRE2_SIZE* ov, int rc) {

@@ -21,6 +21,9 @@ struct Recogniser {
   const char* context;   // '|'-separated lower-case words; null: none
   double context_boost;
   bool skip_after_version;  // drop when "version", "build", "v" ... precedes it
+  // '|'-separated literals of which one must occur in the text for the pattern to be run
+  // at all (a cheap prefilter: most texts have no '@', "://" or "-----BEGIN"); null: none.
+  const char* require = nullptr;
 };
 
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
