@@ -263,6 +263,29 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
                                    [&](const Span& k) { return f.start < k.end && k.start < f.end; });
     if (!clash) spans->push_back(std::move(f));
   }
+  // A name found once marks its other whole-word occurrences in the text too: "Maria
+  // Lopez" in a greeting, "Lopez" alone three lines later.
+  std::set<std::string> name_parts;
+  for (const Span& s : *spans) {
+    if (s.type != "PERSON") continue;
+    for (const auto& [a, b] : NerTokens(text.substr(s.start, s.end - s.start))) {
+      const std::string part(text.substr(s.start + a, b - a));
+      if (part.size() >= 3 && std::isupper(static_cast<unsigned char>(part[0])) && part.back() != '.' &&
+          !internal::IsGreetingStopword(part)) {
+        name_parts.insert(part);
+      }
+    }
+  }
+  auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) || c == '_'; };
+  for (const std::string& part : name_parts) {
+    for (size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1)) {
+      const size_t end = at + part.size();
+      if ((at > 0 && word_byte(text[at - 1])) || (end < text.size() && word_byte(text[end]))) continue;
+      const bool covered = std::any_of(spans->begin(), spans->end(),
+                                       [&](const Span& k) { return at < k.end && k.start < end; });
+      if (!covered && !overlaps_protected(at, end)) spans->push_back({at, end, "PERSON", 0.8, "name-repeat"});
+    }
+  }
   std::sort(spans->begin(), spans->end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   return OkStatus();
 }

@@ -104,6 +104,9 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
   EXPECT_EQ(Found(g, "It crashed again.\nKind regards,\nJohan Berg"), (Pairs{{"PERSON", "Johan Berg"}}));
   EXPECT_EQ(Found(g, "Please ask Dr. Anna Weber"), (Pairs{{"PERSON", "Anna Weber"}}));
   EXPECT_TRUE(Found(Make({.names = false}), "Hi Maria,\nthanks").empty());
+  // A name found once is found again where it stands alone.
+  EXPECT_EQ(Found(g, "Dear Anna Weber,\nWeber's laptop and Anna's phone; Weberstrasse"),
+            (Pairs{{"PERSON", "Anna Weber"}, {"PERSON", "Weber"}, {"PERSON", "Anna"}}));
 }
 
 TEST(GuardTest, ConfigurableDomainsCustomTypesAndDenyList) {
