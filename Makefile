@@ -24,6 +24,7 @@ bench: build
 	bash bench/classify.sh $(BUILD)/frontline
 	bash bench/routing.sh $(BUILD)/frontline
 	bash bench/guard.sh $(BUILD)/frontline
+	bash bench/knowledge.sh $(BUILD)/frontline
 
 clean:
 	rm -rf $(BUILD) demo-out

@@ -48,7 +48,9 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
 
 // Registers review list | show | accept | correct.
 void AddReviewCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
-// Registers redact.
+// Registers index / search.
+void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+// Registers redact / restore / train-ner.
 void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 
 // Opens DIR/frontline.db, creating DIR if needed. An empty dir means $FRONTLINE_DATA_DIR,

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   fl::cli::AddRoutingCommands(&app, &commands);
   fl::cli::AddReviewCommands(&app, &commands);
   fl::cli::AddGuardCommands(&app, &commands);
+  fl::cli::AddKnowledgeCommands(&app, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
