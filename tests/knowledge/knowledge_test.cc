@@ -55,6 +55,8 @@ TEST(AnalyzeTest, StopWordsStemsAndTechnicalTokens) {
 TEST(IndexTest, Bm25ScoresMatchHandComputedValues) {
   // Body only (title/heading weights 0), no stemming or stop words: classic BM25.
   IndexOptions o;
+  o.k1 = 1.2;
+  o.b = 0.75;
   o.weights = {0, 0, 1};
   o.analyzer = {.stem = false, .stopwords = false};
   Index index = Index::Build({{"a", "", "", "vpn vpn error"}, {"b", "", "", "printer error"}, {"c", "", "", "vpn"}}, o);
