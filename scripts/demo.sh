@@ -139,4 +139,30 @@ answer="Hello <PERSON_1>, please reboot <HOSTNAME_1> and we will call you on <PH
 echo "   an answer that uses the placeholders:  $answer"
 echo "$answer" | "$FL" -q restore --mapping "$OUT/mapping.json" | sed 's/^/   restored locally:  /'
 echo "   (in triage the mapping is kept per ticket in the local store and never sent)"
+echo "== 8. Knowledge: the runbook and similar resolved tickets for new tickets"
+$PY scripts/gen_kb.py --out "$OUT/kb" >/dev/null
+"$FL" -q index --out "$OUT/kb-index" "$OUT/kb"
+"$FL" -q index --out "$OUT/tickets-index" "$OUT/sample/train.csv"
+$PY - "$OUT/batch/tickets.csv" "$OUT/queries.txt" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))[:4]
+with open(sys.argv[2], "w") as f:
+    for r in rows:
+        f.write(" ".join((r["subject"] + " " + r["body"]).split())[:300] + "\n")
+PYEOF
+"$FL" -q search --index "$OUT/kb-index" --json -k 1 --queries "$OUT/queries.txt" > "$OUT/kb-hits.jsonl"
+"$FL" -q search --index "$OUT/tickets-index" --json -k 2 --queries "$OUT/queries.txt" > "$OUT/similar.jsonl"
+$PY - "$OUT/queries.txt" "$OUT/kb-hits.jsonl" "$OUT/similar.jsonl" <<'PYEOF'
+import json, sys
+qs = [l.strip() for l in open(sys.argv[1])]
+kb = [json.loads(l) for l in open(sys.argv[2])]
+sim = [json.loads(l) for l in open(sys.argv[3])]
+for q, k, s in zip(qs, kb, sim):
+    print("   ticket:   " + q[:100])
+    if k["hits"]:
+        h = k["hits"][0]
+        print("   runbook:  %s  (%s, score %.1f)" % (h["title"], h["doc"], h["score"]))
+    for h in s["hits"]:
+        print("   similar:  %s -> %s" % (h["title"][:50], h["snippet"][:90]))
+PYEOF
 echo "== done in $(($(date +%s) - start))s; open $OUT/report.html in a browser"
