@@ -5,14 +5,7 @@
 #
 # usage: bash bench/guard.sh [path/to/frontline]
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DATA="$ROOT/../shared/data"
-FL="${1:-$ROOT/build/frontline}"
-PY=/usr/bin/python3
-if [ ! -d "$DATA" ]; then echo "skipping: ../shared/data not found (looked for $DATA)"; exit 0; fi
-[ -x "$FL" ] || { echo "error: $FL not found; run make build" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/frontline-guard.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh" guard "${1:-}"
 
 $PY - "$DATA" "$WORK" <<'PYEOF'
 import csv, json, sys
