@@ -161,16 +161,18 @@ class Porter {
   int j_ = 0;
 };
 
+// English function words, minus those that carry meaning in IT text ("down", "up",
+// "off", "out": "server down", "locked out").
 bool IsStopword(const std::string& w) {
   static const std::set<std::string, std::less<>> k = {
       "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at",
       "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did",
-      "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have",
+      "do", "does", "doing", "during", "each", "few", "for", "from", "further", "had", "has", "have",
       "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into",
       "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of",
-      "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she",
+      "on", "once", "only", "or", "other", "our", "ours", "ourselves", "over", "own", "same", "she",
       "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
-      "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was",
+      "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "very", "was",
       "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
       "you", "your", "yours", "yourself", "yourselves", "im", "ive", "dont", "cant", "s", "t", "ll", "re", "ve",
       "d", "m"};

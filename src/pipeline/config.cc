@@ -130,7 +130,14 @@ Result<TriageConfig> ParseTriageConfig(const std::string& json_text, const std::
   Status error;
   TriageConfig config;
   Reader top(j, origin, &error);
-  top.Keys({"fields", "rules", "llm", "human", "guard"});
+  top.Keys({"fields", "rules", "llm", "human", "guard", "knowledge"});
+  if (top.Has("knowledge")) {
+    Reader k(top["knowledge"], top.Where("knowledge"), &error);
+    k.Keys({"kb_index", "tickets_index", "k"});
+    k.String("kb_index", &config.kb_index);
+    k.String("tickets_index", &config.tickets_index);
+    k.Int("k", &config.knowledge_k, 1, 50);
+  }
   if (top.Has("guard")) {
     Reader g(top["guard"], top.Where("guard"), &error);
     g.Keys({"enabled", "internal_domains", "deny", "custom", "min_score", "names", "max_bytes", "ner_model"});

@@ -17,6 +17,7 @@
 #include "classify/classify.h"
 #include "core/core.h"
 #include "guard/guard.h"
+#include "knowledge/knowledge.h"
 #include "route/route.h"
 #include "store/store.h"
 
@@ -160,6 +161,7 @@ Result<text::LabeledData> FeedbackTrainingData(store::Store* db, const std::vect
 //                "examples": "train.csv", "examples_text": "subject,body",
 //                "json_schema": true, "max_tokens": 50},
 //     "human":  {"cost_per_item": 0},
+//     "knowledge": {"kb_index": "kb-index", "tickets_index": "tickets-index", "k": 3},
 //     "guard":  {"internal_domains": ["corp.example.com"], "deny": ["SAP01"],
 //                "custom": [{"type": "EMPLOYEE_ID", "pattern": "\\bEMP-\\d{6}\\b", "score": 0.9}],
 //                "min_score": 0.5, "names": true, "enabled": true}
@@ -194,6 +196,10 @@ struct TriageConfig {
   std::vector<route::Rule> rules;
   LlmTierConfig llm;
   double human_cost_per_item = 0;  // for the cost report; in the LLM prices' currency
+  // Knowledge attached to every triaged ticket: the best runbook chunks of a KB index and
+  // the most similar resolved tickets of a ticket index (frontline index). Empty: none.
+  std::string kb_index, tickets_index;
+  int knowledge_k = 3;
   // The policy of `field`: its entry, else the default.
   FieldPolicy Policy(const std::string& field) const;
 };
@@ -246,7 +252,8 @@ struct TriageStats {
 // gets a provisional decision (tier "human", the specialist's label) and a review item.
 // Writes one JSON line per input ticket to out_path (atomically, at the end), in input
 // order: {"id":…, "decisions":{field:{"value","confidence","tier","threshold","set",
-// "cost","tokens"}}}.
+// "cost","tokens"}}}, plus "kb" and "similar" ([{doc, title, score, snippet}]) when the
+// config names knowledge indexes.
 Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig& routing,
                                const std::string& in_path, const std::string& out_path,
                                const TriageOptions& options, store::Store* db);

@@ -86,6 +86,11 @@ class Triage {
       FL_ASSIGN_OR_RETURN(route::CompiledRule rule, route::CompiledRule::Create(r));
       rules_.push_back(std::move(rule));
     }
+    for (const auto& [path, slot] : {std::pair{options_.config.kb_index, &kb_}, {options_.config.tickets_index, &tickets_}}) {
+      if (path.empty()) continue;
+      FL_ASSIGN_OR_RETURN(knowledge::Index index, knowledge::Index::Load(path));
+      *slot = std::make_unique<knowledge::Index>(std::move(index));
+    }
     if (options_.config.llm.enabled) {
       const std::string day = UtcTimestamp().substr(0, 10);
       double today = 0, month = 0;
@@ -359,6 +364,18 @@ class Triage {
       json line = {{"id", external[r]}, {"decisions", json::object()}};
       for (const store::Decision& d : decisions) line["decisions"][d.field] = DecisionJson(d);
       if (options_.dry_run) line["dry_run"] = true;
+      // Knowledge: searched with the ticket text (it never leaves the machine).
+      for (const auto& [key, index] : {std::pair{"kb", kb_.get()}, {"similar", tickets_.get()}}) {
+        if (index == nullptr) continue;
+        json hits = json::array();
+        const std::string query = JoinText(table.rows[r], text_cols).substr(0, 2000);
+        for (const knowledge::Hit& h : index->Search(query, options_.config.knowledge_k)) {
+          const knowledge::Document& d = index->documents()[h.doc];
+          if (d.id == external[r]) continue;  // a ticket is not similar to itself
+          hits.push_back({{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}});
+        }
+        line[key] = hits;
+      }
       out += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     }
     FL_RETURN_IF_ERROR(WriteFileAtomic(out_path, out));
@@ -373,6 +390,7 @@ class Triage {
   std::vector<std::string> fields_;
   std::vector<route::CompiledRule> rules_;
   std::unique_ptr<LlmTier> llm_;
+  std::unique_ptr<knowledge::Index> kb_, tickets_;
   TriageStats stats_;
 };
 

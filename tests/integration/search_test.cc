@@ -57,3 +57,48 @@ TEST(SearchCliTest, IndexThenSearchOneQueryAndAQueryFile) {
 }
 
 }  // namespace
+
+namespace {
+
+// Triage attaches the best runbook and similar resolved tickets to each ticket.
+TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
+  std::string tmpl = ::testing::TempDir() + "/fl_search_triage.XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const std::string dir = tmpl, fl = FL_BINARY;
+  const std::string py = "/usr/bin/python3 " FL_SOURCE_DIR "/scripts/";
+  ASSERT_EQ(Sh(py + "gen_sample.py --out " + dir + "/s --n 800 --seed 51 --split 0.2 --format csv").code, 0);
+  ASSERT_EQ(Sh(py + "gen_kb.py --out " + dir + "/kb").code, 0);
+  auto r = Sh(fl + " train --data " + dir + "/s/train.csv --text subject,body --label category --model " + dir +
+                  "/m.flm --threads 1 --seed 3",
+              true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(Sh(fl + " index --out " + dir + "/kbi " + dir + "/kb").code, 0);
+  ASSERT_EQ(Sh(fl + " index --out " + dir + "/ti " + dir + "/s/train.csv").code, 0);
+  std::ofstream(dir + "/c.json") << R"({"knowledge": {"kb_index": ")" << dir << R"(/kbi", "tickets_index": ")" << dir
+                                 << R"(/ti", "k": 2}})";
+  r = Sh(fl + " triage --model " + dir + "/m.flm --in " + dir + "/s/test.csv --out " + dir + "/d.jsonl --data-dir " +
+             dir + "/data --config " + dir + "/c.json",
+         true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::ifstream in(dir + "/d.jsonl");
+  std::string line;
+  int lines = 0, category_match = 0, with_kb = 0;
+  while (std::getline(in, line)) {
+    const json j = json::parse(line);
+    ++lines;
+    ASSERT_TRUE(j.contains("kb")) << line;
+    ASSERT_TRUE(j.contains("similar")) << line;
+    ASSERT_LE(j["kb"].size(), 2u);
+    if (j["kb"].empty()) continue;  // a two-word ticket may match nothing
+    ++with_kb;
+    for (const auto& h : j["similar"]) EXPECT_NE(h["doc"], j["id"]) << "a ticket is not its own neighbour";
+    // The best runbook is usually the ticket's category: runbook files are named by it.
+    const std::string doc = j["kb"][0]["doc"];
+    category_match += doc.rfind(j["decisions"]["category"]["value"].get<std::string>(), 0) == 0;
+  }
+  EXPECT_EQ(lines, 160);
+  EXPECT_GT(with_kb, 150);
+  EXPECT_GT(category_match, lines / 2) << "runbooks match the predicted category for most tickets";
+}
+
+}  // namespace
