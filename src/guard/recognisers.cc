@@ -46,7 +46,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"email", "EMAIL",
        R"((?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}\b)",
        0, 1.0, nullptr, nullptr, 0, false, "@"},
-      {"ipv4", "IP_ADDRESS", R"((?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w]|\.\d))", 0, 0.95, nullptr,
+      {"ipv4", "IP_ADDRESS", R"((?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w]|\.\d))", 0, 0.95,
+       ValidIpv4Cidr,
        nullptr, 0, true, "."},
       {"ipv6", "IP_ADDRESS",
        R"((?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[A-Za-z0-9]{1,15})?(?![\w:]))", 0,
@@ -73,7 +74,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // ---- money and identity ---------------------------------------------------------
       {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,
        false},
-      {"iban", "IBAN", R"(\b(?i:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b)", 0, 1.0, nullptr, nullptr, 0,
+      {"iban", "IBAN", R"(\b(?i:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b)", 0, 1.0, ValidIban, nullptr, 0,
        false},
       {"us-ssn", "US_SSN", R"((?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-]))", 0, 0.85, ValidSsn,
        "ssn|social security|social sec", 0.15, false},

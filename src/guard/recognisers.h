@@ -38,6 +38,8 @@ bool IsGreetingStopword(std::string_view word);
 bool ValidCard(std::string_view s);
 bool ValidSsn(std::string_view s);
 bool ValidIpv4(std::string_view s);
+bool ValidIpv4Cidr(std::string_view s);  // an address with an optional "/nn" suffix
+bool ValidIban(std::string_view s);
 bool ValidIpv6(std::string_view s);
 bool ValidPhone(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);

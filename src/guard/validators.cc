@@ -130,6 +130,10 @@ bool ValidIpv4(std::string_view s) {
   return parts == 4;
 }
 
+bool ValidIpv4Cidr(std::string_view s) { return ValidIpv4(s.substr(0, s.find('/'))); }
+
+bool ValidIban(std::string_view s) { return IbanValid(s); }
+
 bool ValidIpv6(std::string_view s) {
   std::string str(s);
   const size_t pct = str.find('%');  // zone id

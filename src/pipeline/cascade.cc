@@ -168,14 +168,15 @@ route::LlmRequest LlmTier::BuildRequest(LlmJob* job) const {
   return req;
 }
 
-void LlmTier::Estimate(LlmJob* job) const {
-  const route::LlmRequest req = BuildRequest(job);
+double LlmTier::CallCost(const route::LlmRequest& req) const {
   // The answer is {"label": "…"}: a handful of tokens around the longest candidate.
   size_t longest = 0;
-  for (const std::string& c : job->candidates) longest = std::max(longest, c.size());
-  job->estimated_cost = client_->Cost(route::EstimateTokens(req.system + req.user),
-                                      route::EstimateTokens(std::string(longest, 'x')) + 6);
+  for (const std::string& c : req.allowed) longest = std::max(longest, c.size());
+  return client_->Cost(route::EstimateTokens(req.system + req.user),
+                       route::EstimateTokens(std::string(longest, 'x')) + 6);
 }
+
+void LlmTier::Estimate(LlmJob* job) const { job->estimated_cost = CallCost(BuildRequest(job)); }
 
 void LlmTier::Run(LlmJob* job) {
   const route::LlmRequest req = BuildRequest(job);
@@ -183,11 +184,8 @@ void LlmTier::Run(LlmJob* job) {
     job->outcome = LlmJob::Outcome::kGuardFailed;  // fail closed: nothing leaves
     return;
   }
-  size_t longest = 0;
-  for (const std::string& c : job->candidates) longest = std::max(longest, c.size());
   // Reserve the estimated cost of one answered call; Settle books the real one.
-  const double one = client_->Cost(route::EstimateTokens(req.system + req.user),
-                                   route::EstimateTokens(std::string(longest, 'x')) + 6);
+  const double one = CallCost(req);
   job->estimated_cost = one;
   if (!budget_->TryReserve(one, UtcTimestamp().substr(0, 10))) {
     job->outcome = LlmJob::Outcome::kBudget;

@@ -67,6 +67,8 @@ class LlmTier {
   LlmTier() = default;
   // Builds the (guarded) request; the guard's failure is in job->guard_status.
   route::LlmRequest BuildRequest(LlmJob* job) const;
+  // Estimated cost of one answered call of req (prompt size, a short JSON answer).
+  double CallCost(const route::LlmRequest& req) const;
   std::vector<const Example*> Similar(const std::string& field, const std::string& text,
                                       const std::vector<std::string>& candidates) const;
 
