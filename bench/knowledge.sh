@@ -26,11 +26,11 @@ for name, keep in (("queries", None), ("dev", 0), ("test", 1)):
                 q.write(" ".join(row["query"].split()) + "\n"); g.write(row["relevant_faq_id"] + "\n")
 PYEOF
 
-run() {  # name, index flags...
-  local name=$1; shift
-  "$FL" -q index --out "$WORK/idx" --max-chunk 1000000 "$@" "$WORK/faq"
+run() {  # name, "index flags", "search flags"
+  local name=$1 index_flags=${2:-} search_flags=${3:-}
+  "$FL" -q index --out "$WORK/idx" --max-chunk 1000000 $index_flags "$WORK/faq"
   for part in queries test; do
-    "$FL" -q search --index "$WORK/idx" --json -k 100 --queries "$WORK/$part.txt" > "$WORK/$part.jsonl"
+    "$FL" -q search --index "$WORK/idx" --json -k 100 $search_flags --queries "$WORK/$part.txt" > "$WORK/$part.jsonl"
   done
   $PY - "$name" "$WORK" <<'PYEOF'
 import json, math, sys
@@ -56,9 +56,10 @@ PYEOF
 }
 echo "StackFAQ: 125 threads, $(wc -l < "$WORK/queries.txt") queries, one relevant thread each"
 printf '%-40s %7s %7s %7s %8s %9s\n' configuration MAP MRR P@1 nDCG@10 MAP_test
-run "bm25 plain (k1 1.2, b .75, title x3)" --no-stem --keep-stopwords --k1 1.2 --b 0.75 --title-weight 3
-run "+ stop words" --no-stem --k1 1.2 --b 0.75 --title-weight 3
-run "+ Porter stems" --k1 1.2 --b 0.75 --title-weight 3
+run "bm25 plain (k1 1.2, b .75, title x3)" "--no-stem --keep-stopwords --k1 1.2 --b 0.75 --title-weight 3"
+run "+ stop words" "--no-stem --k1 1.2 --b 0.75 --title-weight 3"
+run "+ Porter stems" "--k1 1.2 --b 0.75 --title-weight 3"
 run "defaults (k1 2.0, b .9, title x5)"
+run "defaults + rerank top 20" "" "--rerank 20"
 echo "(one relevant document per query, so MAP = MRR; MAP_test: queries of odd thread ids only —"
 echo " the defaults were chosen on the even ones)"

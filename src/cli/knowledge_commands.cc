@@ -15,7 +15,7 @@ namespace {
 nlohmann::json HitsJson(const knowledge::Index& index, const std::vector<knowledge::Hit>& hits) {
   nlohmann::json out = nlohmann::json::array();
   for (const knowledge::Hit& h : hits) {
-    const knowledge::Document& d = index.documents()[h.doc];
+    const knowledge::Document d = index.document(h.doc);
     out.push_back({{"doc", d.id}, {"score", h.score}, {"title", d.title}, {"headings", d.headings},
                    {"snippet", h.snippet}});
   }
@@ -31,33 +31,76 @@ void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner
     auto paths = std::make_shared<std::vector<std::string>>();
     auto opt = std::make_shared<knowledge::IndexOptions>();
     auto load = std::make_shared<knowledge::LoadOptions>();
-    sub->add_option("--out", *out, "Index folder (written atomically)")->required();
-    sub->add_option("paths", *paths, "Files or folders: .md .html .txt, tickets as .csv/.jsonl")->required();
-    sub->add_option("--k1", opt->k1, "BM25 k1")->capture_default_str();
-    sub->add_option("--b", opt->b, "BM25 b")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-    sub->add_option("--title-weight", opt->weights[knowledge::kTitle], "Weight of title terms")->capture_default_str();
-    sub->add_option("--heading-weight", opt->weights[knowledge::kHeadings], "Weight of heading terms")
-        ->capture_default_str();
-    sub->add_flag("!--no-stem", opt->analyzer.stem, "Do not stem");
-    sub->add_flag("!--keep-stopwords", opt->analyzer.stopwords, "Index stop words too");
+    auto update = std::make_shared<bool>(false);
+    auto prune = std::make_shared<bool>(false);
+    auto compact = std::make_shared<bool>(false);
+    auto remove = std::make_shared<std::vector<std::string>>();
+    sub->add_option("--out", *out, "Index folder (changes are atomic: readers see the old or the new index)")
+        ->required();
+    sub->add_option("paths", *paths, "Files or folders: .md .html .txt, tickets as .csv/.jsonl");
+    sub->add_flag("--update", *update,
+                  "Incremental: re-index only the sources (files, tickets) of PATH that are new or changed");
+    sub->add_flag("--prune", *prune, "With --update: also delete indexed sources that PATH no longer has");
+    sub->add_option("--delete", *remove, "Delete this source (a file id or ticket id); repeat for more")
+        ->allow_extra_args(false);
+    sub->add_flag("--compact", *compact, "Merge the index's segments into one, dropping deleted documents");
+    auto* k1 = sub->add_option("--k1", opt->k1, "BM25 k1")->capture_default_str();
+    auto* b = sub->add_option("--b", opt->b, "BM25 b")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    auto* tw = sub->add_option("--title-weight", opt->weights[knowledge::kTitle], "Weight of title terms")
+                   ->capture_default_str();
+    auto* hw = sub->add_option("--heading-weight", opt->weights[knowledge::kHeadings], "Weight of heading terms")
+                   ->capture_default_str();
+    auto* ns = sub->add_flag("!--no-stem", opt->analyzer.stem, "Do not stem");
+    auto* ks = sub->add_flag("!--keep-stopwords", opt->analyzer.stopwords, "Index stop words too");
     sub->add_option("--max-chunk", load->max_chunk_bytes, "Longest chunk in bytes")->capture_default_str();
     commands->emplace_back(sub, [=] {
       const double t0 = NowSeconds();
+      const bool incremental = *update || !remove->empty();
+      if (*compact) {
+        if (incremental || !paths->empty()) return Fail("--compact takes no paths and no other change");
+        Status s = knowledge::CompactIndex(*out);
+        if (!s.ok()) return Fail(s.ToString());
+        LogInfo("compacted " + *out + " in " + Fixed(NowSeconds() - t0, 2) + "s");
+        return 0;
+      }
+      if (paths->empty() && remove->empty()) return Fail("give files or folders to index (or --delete / --compact)");
+      if (!paths->empty() && !remove->empty() && !*update) return Fail("--delete with paths needs --update");
+      if (*prune && !*update) return Fail("--prune needs --update");
+      if (incremental) {
+        for (CLI::Option* o : {k1, b, tw, hw, ns, ks}) {
+          if (o->count() > 0) return Fail(o->get_name() + " is fixed when an index is built; rebuild without --update");
+        }
+      }
       int64_t skipped = 0;
-      auto docs = knowledge::LoadDocuments(*paths, *load, &skipped);
-      if (!docs.ok()) return Fail(docs.status().ToString());
-      if (docs->empty()) return Fail("nothing to index in the given paths");
+      std::vector<knowledge::Document> docs;
+      if (!paths->empty()) {
+        auto loaded = knowledge::LoadDocuments(*paths, *load, &skipped);
+        if (!loaded.ok()) return Fail(loaded.status().ToString());
+        docs = std::move(loaded).value();
+        if (docs.empty() && !*update) return Fail("nothing to index in the given paths");
+      }
       size_t bytes = 0;
-      for (const auto& d : *docs) bytes += d.title.size() + d.headings.size() + d.body.size();
-      const size_t n = docs->size();
-      const knowledge::Index index = knowledge::Index::Build(std::move(docs).value(), *opt);
-      std::error_code ec;
-      std::filesystem::create_directories(*out, ec);
-      Status s = index.Save(*out);
-      if (!s.ok()) return Fail(s.ToString());
-      const double secs = NowSeconds() - t0;
-      LogInfo("indexed " + std::to_string(n) + " chunks (" + Fixed(bytes / 1e6, 2) + " MB) in " + Fixed(secs, 2) +
-              "s" + (skipped ? "; skipped " + std::to_string(skipped) + " files of other types" : "") + " -> " + *out);
+      for (const auto& d : docs) bytes += d.title.size() + d.headings.size() + d.body.size();
+      const std::string skip_note = skipped ? "; skipped " + std::to_string(skipped) + " files of other types" : "";
+      if (!incremental) {
+        const size_t n = docs.size();
+        Status s = knowledge::Index::Build(std::move(docs), *opt).Save(*out);
+        if (!s.ok()) return Fail(s.ToString());
+        LogInfo("indexed " + std::to_string(n) + " chunks (" + Fixed(bytes / 1e6, 2) + " MB) in " +
+                Fixed(NowSeconds() - t0, 2) + "s" + skip_note + " -> " + *out);
+        return 0;
+      }
+      knowledge::UpdateOptions u;
+      u.create = *opt;
+      u.prune = *prune;
+      auto stats = knowledge::UpdateIndex(*out, std::move(docs), *remove, u);
+      if (!stats.ok()) return Fail(stats.status().ToString());
+      for (const std::string& s : stats->not_found) LogWarn("--delete " + s + ": no such source in " + *out);
+      LogInfo("updated " + *out + ": " + std::to_string(stats->added) + " chunks added, " +
+              std::to_string(stats->replaced) + " replaced, " + std::to_string(stats->unchanged) + " unchanged, " +
+              std::to_string(stats->deleted) + " deleted" + (stats->compacted ? ", segments merged" : "") +
+              " (generation " + std::to_string(stats->generation) + ") in " + Fixed(NowSeconds() - t0, 2) + "s" +
+              skip_note);
       return 0;
     });
   }
@@ -68,6 +111,10 @@ void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner
     auto queries = std::make_shared<std::string>();
     auto k = std::make_shared<int>(5);
     auto json_out = std::make_shared<bool>(false);
+    auto search = std::make_shared<knowledge::SearchOptions>();
+    sub->add_option("--rerank", search->rerank_depth,
+                    "Rescore the best N hits with phrase and exact-code bonuses (0: off)")
+        ->capture_default_str();
     sub->add_option("--index", *dir, "Index folder (frontline index --out)")->required();
     sub->add_option("query", *query, "The query");
     sub->add_option("--queries", *queries, "A file with one query per line: one result line each");
@@ -78,7 +125,7 @@ void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner
       auto index = knowledge::Index::Load(*dir);
       if (!index.ok()) return Fail(index.status().ToString());
       auto answer = [&](const std::string& q) {
-        const std::vector<knowledge::Hit> hits = index->Search(q, *k);
+        const std::vector<knowledge::Hit> hits = index->Search(q, *k, *search);
         if (*json_out) {
           std::cout << HitsJson(*index, hits).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
           return;
@@ -86,7 +133,7 @@ void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner
         std::cout << "query: " << q << "\n";
         if (hits.empty()) std::cout << "  (no match)\n";
         for (size_t i = 0; i < hits.size(); ++i) {
-          const knowledge::Document& d = index->documents()[hits[i].doc];
+          const knowledge::Document d = index->document(hits[i].doc);
           std::cout << "  " << i + 1 << ". " << d.title << (d.headings.empty() ? "" : " > " + d.headings) << "  ["
                     << d.id << ", " << Fixed(hits[i].score, 3) << "]\n     " << hits[i].snippet << "\n";
         }

@@ -1,117 +1,180 @@
-// The BM25F index: build, search, snippets, and its file.
+// The BM25F index snapshot: build, load, search, reranking, snippets.
 #include <algorithm>
+#include <chrono>
+#include <cctype>
 #include <cmath>
-#include <cstring>
-#include <map>
+#include <filesystem>
 #include <set>
+#include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "knowledge/knowledge.h"
+#include "knowledge/segment.h"
+#include "text/text.h"
 
 namespace fl::knowledge {
-namespace {
-
-constexpr char kMagic[] = "FLKNOW1\n";
-constexpr const char* kFileName = "/index.flk";
-
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-// Reads a varint at *at; false when it runs past end or over 10 bytes.
-bool GetVarint(std::string_view data, size_t* at, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
-    if (*at >= data.size()) return false;
-    const uint8_t byte = static_cast<uint8_t>(data[(*at)++]);
-    *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
-
-void PutString(std::string* out, const std::string& s) {
-  PutVarint(out, s.size());
-  out->append(s);
-}
-
-bool GetString(std::string_view data, size_t* at, std::string* s) {
-  uint64_t n;
-  if (!GetVarint(data, at, &n) || n > data.size() - *at) return false;
-  s->assign(data.substr(*at, n));
-  *at += n;
-  return true;
-}
-
-}  // namespace
 
 Index Index::Build(std::vector<Document> docs, const IndexOptions& options) {
+  for (Document& d : docs) {
+    if (d.source.empty()) d.source = d.id;
+  }
   Index index;
   index.options_ = options;
-  index.docs_ = std::move(docs);
-  index.lengths_.resize(index.docs_.size());
-  std::array<double, kNumFields> total = {0, 0, 0};
-  for (size_t d = 0; d < index.docs_.size(); ++d) {
-    const Document& doc = index.docs_[d];
-    const std::string* fields[kNumFields] = {&doc.title, &doc.headings, &doc.body};
-    std::map<std::string, std::array<uint16_t, kNumFields>> tf;
-    for (int f = 0; f < kNumFields; ++f) {
-      const std::vector<std::string> terms = Analyze(*fields[f], options.analyzer);
-      index.lengths_[d][f] = static_cast<uint32_t>(terms.size());
-      total[f] += terms.size();
-      for (const std::string& t : terms) {
-        uint16_t& c = tf[t][f];
-        if (c < UINT16_MAX) ++c;
-      }
-    }
-    for (const auto& [term, counts] : tf) index.postings_[term].push_back({static_cast<uint32_t>(d), counts});
-  }
-  for (int f = 0; f < kNumFields; ++f) {
-    index.avg_length_[f] = index.docs_.empty() ? 1 : std::max(1e-9, total[f] / index.docs_.size());
-  }
+  auto seg = Segment::FromBytes(Segment::Encode(docs, options.analyzer), "(in memory)");
+  index.segments_.push_back(std::move(seg).value());  // what Encode writes always validates
+  index.files_.push_back("");
+  index.Finish();
   return index;
 }
 
-std::vector<Hit> Index::Search(std::string_view query, int k) const {
-  std::vector<std::string> terms = Analyze(query, options_.analyzer);
+void Index::Finish() {
+  base_.clear();
+  int n = 0;
+  for (const auto& s : segments_) {
+    base_.push_back(n);
+    n += s->size();
+  }
+  deleted_.resize(n, 0);
+  live_ = 0;
+  std::array<double, kNumFields> total = {0, 0, 0};
+  for (size_t s = 0; s < segments_.size(); ++s) {
+    for (int d = 0; d < segments_[s]->size(); ++d) {
+      if (deleted_[base_[s] + d]) continue;
+      ++live_;
+      const auto len = segments_[s]->lengths(d);
+      for (int f = 0; f < kNumFields; ++f) total[f] += len[f];
+    }
+  }
+  for (int f = 0; f < kNumFields; ++f) avg_length_[f] = live_ ? std::max(1e-9, total[f] / live_) : 1;
+}
+
+Document Index::document(int doc) const {
+  const size_t s = std::upper_bound(base_.begin(), base_.end(), doc) - base_.begin() - 1;
+  return segments_[s]->document(doc - base_[s]);
+}
+
+std::array<uint32_t, kNumFields> Index::lengths(int doc) const {
+  const size_t s = std::upper_bound(base_.begin(), base_.end(), doc) - base_.begin() - 1;
+  return segments_[s]->lengths(doc - base_[s]);
+}
+
+namespace {
+
+std::vector<std::string> QueryTerms(std::string_view query, const AnalyzerOptions& analyzer) {
+  std::vector<std::string> terms = Analyze(query, analyzer);
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  std::vector<double> score(docs_.size(), 0.0);
+  return terms;
+}
+
+double Idf(double n, double df) { return std::log(1.0 + (n - df + 0.5) / (df + 0.5)); }
+
+// Per-thread scratch, so a query allocates nothing proportional to the index.
+struct Scratch {
+  std::vector<double> score;
   std::vector<uint32_t> touched;
-  const double n = static_cast<double>(docs_.size());
+  std::vector<Posting> list;
+};
+
+}  // namespace
+
+void Index::LivePostings(const std::string& term, std::vector<Posting>* out) const {
+  out->clear();
+  for (size_t s = 0; s < segments_.size(); ++s) segments_[s]->AppendPostings(term, base_[s], deleted_, out);
+}
+
+double Index::MaxScore(std::string_view query) const {
+  std::vector<Posting> list;
+  double sum = 0;
+  for (const std::string& t : QueryTerms(query, options_.analyzer)) {
+    LivePostings(t, &list);
+    if (!list.empty()) sum += Idf(live_, static_cast<double>(list.size()));
+  }
+  return sum;
+}
+
+std::vector<Hit> Index::Search(std::string_view query, int k, const SearchOptions& search) const {
+  const std::vector<std::string> terms = QueryTerms(query, options_.analyzer);
+  thread_local Scratch scratch;
+  std::vector<double>& score = scratch.score;
+  std::vector<uint32_t>& touched = scratch.touched;
+  if (score.size() < deleted_.size()) score.assign(deleted_.size(), 0.0);
+  touched.clear();
   for (const std::string& t : terms) {
-    auto it = postings_.find(t);
-    if (it == postings_.end()) continue;
-    const double df = static_cast<double>(it->second.size());
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-    for (const Posting& p : it->second) {
+    LivePostings(t, &scratch.list);
+    if (scratch.list.empty()) continue;
+    const double idf = Idf(live_, static_cast<double>(scratch.list.size()));
+    for (const Posting& p : scratch.list) {
+      const auto len = lengths(static_cast<int>(p.doc));
       double tf = 0;
       for (int f = 0; f < kNumFields; ++f) {
         if (p.tf[f] == 0) continue;
-        const double norm = 1.0 - options_.b + options_.b * lengths_[p.doc][f] / avg_length_[f];
+        const double norm = 1.0 - options_.b + options_.b * len[f] / avg_length_[f];
         tf += options_.weights[f] * p.tf[f] / norm;
       }
+      if (tf == 0) continue;
       if (score[p.doc] == 0) touched.push_back(p.doc);
       score[p.doc] += idf * tf / (options_.k1 + tf);
     }
   }
-  std::sort(touched.begin(), touched.end(), [&](uint32_t a, uint32_t b) {
-    return score[a] != score[b] ? score[a] > score[b] : a < b;
-  });
+  auto better = [&](uint32_t a, uint32_t b) { return score[a] != score[b] ? score[a] > score[b] : a < b; };
+  const size_t depth = std::min(touched.size(), static_cast<size_t>(std::max(k, search.rerank_depth)));
+  std::partial_sort(touched.begin(), touched.begin() + depth, touched.end(), better);
   std::vector<Hit> hits;
-  for (size_t i = 0; i < touched.size() && static_cast<int>(i) < k; ++i) {
-    Hit h;
-    h.doc = static_cast<int>(touched[i]);
-    h.score = score[touched[i]];
-    h.snippet = Snippet(docs_[h.doc].body, terms, options_.analyzer);
-    hits.push_back(std::move(h));
+  for (size_t i = 0; i < depth; ++i) hits.push_back({static_cast<int>(touched[i]), score[touched[i]], ""});
+  for (uint32_t d : touched) score[d] = 0;
+  if (search.rerank_depth > 0) Rerank(query, &hits);
+  if (hits.size() > static_cast<size_t>(std::max(k, 0))) hits.resize(std::max(k, 0));
+  if (search.snippets) {
+    for (Hit& h : hits) h.snippet = Snippet(document(h.doc).body, terms, options_.analyzer);
   }
   return hits;
+}
+
+namespace {
+
+// Distinct adjacent pairs of analysed terms.
+std::set<std::pair<std::string, std::string>> Bigrams(const std::vector<std::string>& terms) {
+  std::set<std::pair<std::string, std::string>> out;
+  for (size_t i = 1; i < terms.size(); ++i) out.emplace(terms[i - 1], terms[i]);
+  return out;
+}
+
+bool HasDigit(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+// Phrase bonus: the share of the query's adjacent term pairs that also stand adjacent in
+// the title or body. Exact bonus: the share of the query's tokens with digits (error
+// codes, KB numbers, hosts) found verbatim. Each lifts the BM25F score proportionally.
+void Index::Rerank(std::string_view query, std::vector<Hit>* hits) const {
+  constexpr double kPhraseWeight = 0.3, kExactWeight = 0.3;
+  const auto query_pairs = Bigrams(Analyze(query, options_.analyzer));
+  std::set<std::string> codes;
+  for (const std::string& t : text::Tokenize(query)) {
+    if (HasDigit(t)) codes.insert(t);
+  }
+  if (query_pairs.empty() && codes.empty()) return;
+  for (Hit& h : *hits) {
+    const Document d = document(h.doc);
+    double bonus = 0;
+    if (!query_pairs.empty()) {
+      auto pairs = Bigrams(Analyze(d.title, options_.analyzer));
+      pairs.merge(Bigrams(Analyze(d.body, options_.analyzer)));
+      const auto found = std::count_if(query_pairs.begin(), query_pairs.end(), [&](const auto& p) { return pairs.count(p) > 0; });
+      bonus += kPhraseWeight * static_cast<double>(found) / query_pairs.size();
+    }
+    if (!codes.empty()) {
+      std::set<std::string> tokens;
+      for (const std::string* f : {&d.title, &d.headings, &d.body}) {
+        for (std::string& t : text::Tokenize(*f)) tokens.insert(std::move(t));
+      }
+      const auto found = std::count_if(codes.begin(), codes.end(), [&](const std::string& c) { return tokens.count(c) > 0; });
+      bonus += kExactWeight * static_cast<double>(found) / codes.size();
+    }
+    h.score *= 1 + bonus;
+  }
+  std::stable_sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) { return a.score > b.score; });
 }
 
 std::string Snippet(const std::string& body, const std::vector<std::string>& query_terms,
@@ -119,6 +182,10 @@ std::string Snippet(const std::string& body, const std::vector<std::string>& que
   // Words of the body with their byte ranges; a word matches when its analysed form is a
   // query term.
   std::set<std::string> wanted(query_terms.begin(), query_terms.end());
+  std::vector<std::string> prefixes;
+  for (const std::string& t : query_terms) prefixes.push_back(t.substr(0, 2));
+  std::string lower = body;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   struct Word {
     size_t start, end;
     bool hit;
@@ -130,8 +197,15 @@ std::string Snippet(const std::string& body, const std::vector<std::string>& que
     const size_t s = i;
     while (i < body.size() && !std::isspace(static_cast<unsigned char>(body[i]))) ++i;
     if (i == s) break;
-    const std::vector<std::string> a = Analyze(std::string_view(body).substr(s, i - s), analyzer);
-    const bool hit = std::any_of(a.begin(), a.end(), [&](const std::string& t) { return wanted.count(t) > 0; });
+    // Stemming keeps a token's first two letters, so a word without any term's first two
+    // letters cannot match: most words skip the analyser.
+    const std::string_view word = std::string_view(lower).substr(s, i - s);
+    bool hit = std::any_of(prefixes.begin(), prefixes.end(),
+                           [&](const std::string& p) { return word.find(p) != std::string_view::npos; });
+    if (hit) {
+      const std::vector<std::string> a = Analyze(std::string_view(body).substr(s, i - s), analyzer);
+      hit = std::any_of(a.begin(), a.end(), [&](const std::string& t) { return wanted.count(t) > 0; });
+    }
     words.push_back({s, i, hit});
   }
   if (words.empty()) return "";
@@ -154,119 +228,38 @@ std::string Snippet(const std::string& body, const std::vector<std::string>& que
   return out;
 }
 
-Status Index::Save(const std::string& dir) const {
-  nlohmann::json header = {{"format", "frontline-knowledge"},
-                           {"version", 1},
-                           {"k1", options_.k1},
-                           {"b", options_.b},
-                           {"weights", options_.weights},
-                           {"stem", options_.analyzer.stem},
-                           {"stopwords", options_.analyzer.stopwords},
-                           {"documents", docs_.size()},
-                           {"terms", postings_.size()},
-                           {"built", UtcTimestamp()}};
-  const std::string h = header.dump();
-  std::string out(kMagic);
-  const uint32_t hl = static_cast<uint32_t>(h.size());
-  out.append(reinterpret_cast<const char*>(&hl), 4);
-  out += h;
-  for (size_t d = 0; d < docs_.size(); ++d) {
-    PutString(&out, docs_[d].id);
-    PutString(&out, docs_[d].title);
-    PutString(&out, docs_[d].headings);
-    PutString(&out, docs_[d].body);
-    for (int f = 0; f < kNumFields; ++f) PutVarint(&out, lengths_[d][f]);
+Result<Index> Index::Open(const std::string& dir, const Manifest& m) {
+  Index index;
+  index.options_ = m.options;
+  index.generation_ = m.generation;
+  for (const Manifest::Entry& e : m.segments) {
+    FL_ASSIGN_OR_RETURN(auto seg, Segment::Open(dir + "/" + e.file));
+    index.segments_.push_back(std::move(seg));
+    index.files_.push_back(e.file);
   }
-  // Terms sorted, so the file is the same for the same input.
-  std::vector<const std::string*> terms;
-  for (const auto& [t, p] : postings_) terms.push_back(&t);
-  std::sort(terms.begin(), terms.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-  for (const std::string* t : terms) {
-    const std::vector<Posting>& list = postings_.at(*t);
-    PutString(&out, *t);
-    PutVarint(&out, list.size());
-    uint32_t prev = 0;
-    for (const Posting& p : list) {
-      PutVarint(&out, p.doc - prev);
-      prev = p.doc;
-      for (int f = 0; f < kNumFields; ++f) PutVarint(&out, p.tf[f]);
+  index.Finish();
+  for (size_t s = 0; s < m.segments.size(); ++s) {
+    for (uint32_t d : m.segments[s].deleted) {
+      if (d >= static_cast<uint32_t>(index.segments_[s]->size())) {
+        return DataLossError(dir + "/MANIFEST: deleted document " + std::to_string(d) + " is not in " +
+                             m.segments[s].file);
+      }
+      index.deleted_[index.base_[s] + d] = 1;
     }
   }
-  const uint64_t sum = Hash64(out);
-  out.append(reinterpret_cast<const char*>(&sum), 8);
-  return WriteFileAtomic(dir + kFileName, out);
+  index.Finish();
+  return index;
 }
 
 Result<Index> Index::Load(const std::string& dir) {
-  const std::string path = dir + kFileName;
-  FL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
-  auto bad = [&](const std::string& why) { return DataLossError(path + ": not a valid frontline index: " + why); };
-  const size_t magic = std::strlen(kMagic);
-  if (data.size() < magic + 4 + 8 || data.compare(0, magic, kMagic) != 0) return bad("bad magic or too short");
-  uint64_t sum;
-  std::memcpy(&sum, data.data() + data.size() - 8, 8);
-  const std::string_view body = std::string_view(data).substr(0, data.size() - 8);
-  if (Hash64(body) != sum) return bad("checksum mismatch (truncated or modified)");
-  size_t at = magic;
-  uint32_t hl;
-  std::memcpy(&hl, data.data() + at, 4);
-  at += 4;
-  if (hl > body.size() - at) return bad("header length out of range");
-  const nlohmann::json h = nlohmann::json::parse(body.substr(at, hl), nullptr, false);
-  at += hl;
-  if (!h.is_object() || h.value("format", "") != "frontline-knowledge" || !h.contains("documents") ||
-      !h["documents"].is_number_unsigned() || !h.contains("terms") || !h["terms"].is_number_unsigned() ||
-      !h.contains("weights") || !h["weights"].is_array() || h["weights"].size() != kNumFields) {
-    return bad("header");
+  // A writer may remove the segments of the manifest just read (it has committed a newer
+  // one): read the manifest again.
+  for (int attempt = 0;; ++attempt) {
+    FL_ASSIGN_OR_RETURN(Manifest m, ReadManifest(dir));
+    auto index = Open(dir, m);
+    if (index.ok() || index.status().code() != StatusCode::kNotFound || attempt == 5) return index;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
   }
-  Index index;
-  index.options_.k1 = h.value("k1", 1.2);
-  index.options_.b = h.value("b", 0.75);
-  for (int f = 0; f < kNumFields; ++f) index.options_.weights[f] = h["weights"][f].get<double>();
-  index.options_.analyzer.stem = h.value("stem", true);
-  index.options_.analyzer.stopwords = h.value("stopwords", true);
-  const uint64_t n_docs = h["documents"], n_terms = h["terms"];
-  if (n_docs > body.size() || n_terms > body.size()) return bad("counts larger than the file");
-  index.docs_.resize(n_docs);
-  index.lengths_.resize(n_docs);
-  std::array<double, kNumFields> total = {0, 0, 0};
-  for (uint64_t d = 0; d < n_docs; ++d) {
-    Document& doc = index.docs_[d];
-    if (!GetString(body, &at, &doc.id) || !GetString(body, &at, &doc.title) ||
-        !GetString(body, &at, &doc.headings) || !GetString(body, &at, &doc.body)) {
-      return bad("document " + std::to_string(d) + " runs past the end");
-    }
-    for (int f = 0; f < kNumFields; ++f) {
-      uint64_t v;
-      if (!GetVarint(body, &at, &v) || v > UINT32_MAX) return bad("document lengths");
-      index.lengths_[d][f] = static_cast<uint32_t>(v);
-      total[f] += v;
-    }
-  }
-  for (int f = 0; f < kNumFields; ++f) index.avg_length_[f] = n_docs ? std::max(1e-9, total[f] / n_docs) : 1;
-  for (uint64_t t = 0; t < n_terms; ++t) {
-    std::string term;
-    uint64_t count;
-    if (!GetString(body, &at, &term) || !GetVarint(body, &at, &count) || count > n_docs) return bad("term " + std::to_string(t));
-    std::vector<Posting>& list = index.postings_[term];
-    list.reserve(count);
-    uint64_t doc = 0;
-    for (uint64_t i = 0; i < count; ++i) {
-      uint64_t delta;
-      if (!GetVarint(body, &at, &delta)) return bad("postings of '" + term + "'");
-      doc += delta;
-      if (doc >= n_docs || (i > 0 && delta == 0)) return bad("posting out of order or range for '" + term + "'");
-      Posting p{static_cast<uint32_t>(doc), {0, 0, 0}};
-      for (int f = 0; f < kNumFields; ++f) {
-        uint64_t v;
-        if (!GetVarint(body, &at, &v) || v > UINT16_MAX) return bad("term frequencies of '" + term + "'");
-        p.tf[f] = static_cast<uint16_t>(v);
-      }
-      list.push_back(p);
-    }
-  }
-  if (at != body.size()) return bad("trailing bytes");
-  return index;
 }
 
 }  // namespace fl::knowledge

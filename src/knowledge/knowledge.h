@@ -3,23 +3,39 @@
 //   Analyze        the classifier's ticket-aware tokeniser, English stop words, Porter stems
 //   Document       one searchable unit: a KB chunk (title, heading path, body) or a ticket
 //   LoadDocuments  Markdown / HTML / text files chunked by heading; CSV / JSONL tickets
-//   Index          built in memory, saved atomically to one file, loaded with validation;
-//                  BM25F with per-field weights
+//   Index          a consistent snapshot of an index: immutable segments read through mmap
+//                  (postings delta/varint compressed) minus deleted documents; BM25F with
+//                  per-field weights; optional reranking of the head of the list
+//   UpdateIndex    incremental add / replace / delete by source without a rebuild
+//   SuggestAnswer  an extractive answer (the steps of the best runbook chunk) with its
+//                  citation, offered only when the answer confidence passes a calibrated gate
 //
 // Start here: `FL_ASSIGN_OR_RETURN(auto docs, LoadDocuments({"kb/"}, {}));
-//              Index index = Index::Build(std::move(docs), {});
+//              FL_RETURN_IF_ERROR(Index::Build(std::move(docs), {}).Save("kb-index"));
+//              FL_ASSIGN_OR_RETURN(Index index, Index::Load("kb-index"));
 //              auto hits = index.Search("vpn login failed", 5);`
 //
-// Index file (INDEX_DIR/index.flk): "FLKNOW1\n", u32 header length, JSON header (options,
-// counts, field lengths), then for each document its stored fields, then the postings:
-// per term its document frequency and (doc delta, per-field tf) as varints; a u64
-// xxHash64 of everything before it ends the file. Load checks every count and offset
-// against the file size and the checksum: a corrupt index is refused with its path.
+// Index folder: MANIFEST (JSON: options, generation, the live segments and each one's
+// deleted documents) and immutable segment files seg-GENERATION.fls. A change writes a new
+// segment, then replaces MANIFEST atomically (write, fsync, rename): the manifest is the
+// only commit point, so a reader sees the old index or the new one, never a mixture, and
+// a writer killed at any moment leaves the previous index usable. Writers take an flock
+// on DIR/LOCK; files no manifest names are removed by the next writer.
 //
-// Thread-safety: a built or loaded Index is immutable; Search may run from many threads.
+// Segment file: "FLSEG01\n", counts and section offsets, document records (stored fields
+// as varint-length strings), a fixed-width document table (record offset, content hash,
+// analysed field lengths), a sorted fixed-width term table (postings offset, length,
+// document frequency) with its term bytes, the postings (per document: doc delta, then
+// the title/headings/body term frequencies, all varints), and an xxHash64 of everything
+// before it. Open checks the checksum, every offset and the term order: a corrupt or
+// foreign index is refused with its path.
+//
+// Thread-safety: an Index is an immutable snapshot; Search may run from many threads.
+// Updates by another process never change a loaded Index: Load again to see them.
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,6 +61,8 @@ enum Field { kTitle = 0, kHeadings = 1, kBody = 2, kNumFields = 3 };
 
 struct Document {
   std::string id;        // path relative to the folder given, "#n" for the n-th chunk
+  std::string source;    // what an update replaces as a whole: the file's id (all its
+                         //   chunks) or the ticket id; empty means the id
   std::string title;     // document title (first H1, <title>, file name) or ticket subject
   std::string headings;  // heading path of the chunk ("Setup > Windows")
   std::string body;      // chunk text; for a ticket: body and resolution
@@ -75,33 +93,91 @@ struct IndexOptions {
 };
 
 struct Hit {
-  int doc = 0;                // index into documents()
+  int doc = 0;                // document number in this snapshot: Index::document(doc)
   double score = 0;
   std::string snippet;        // best window of the body, matched terms in [brackets]
 };
 
+struct SearchOptions {
+  bool snippets = true;
+  // Second stage: rescore the best `rerank_depth` BM25F hits with a phrase bonus (query
+  // terms adjacent in the title or body) and an exact-match bonus for technical tokens
+  // (error codes, hosts); 0 turns it off. bench/RESULTS.md has the measurement.
+  int rerank_depth = 0;
+};
+
+class Segment;
+struct Manifest;
+struct Posting;
+struct UpdateOptions;
+struct UpdateStats;
+
 class Index {
  public:
+  // An in-memory index of docs (one segment).
   static Index Build(std::vector<Document> docs, const IndexOptions& options);
-  Status Save(const std::string& dir) const;                  // DIR/index.flk, atomically
+  // Replaces whatever index dir holds with this one (created if absent), atomically.
+  Status Save(const std::string& dir) const;
   static Result<Index> Load(const std::string& dir);
 
-  // The k best documents for query, best first; ties by document order.
-  std::vector<Hit> Search(std::string_view query, int k) const;
-  const std::vector<Document>& documents() const { return docs_; }
+  // The k best documents for query, best first; ties by document number.
+  std::vector<Hit> Search(std::string_view query, int k, const SearchOptions& search = {}) const;
+  // Sum over the query's distinct indexed terms of their idf: no document scores this
+  // much (each term adds less than its idf), so score / MaxScore is in [0, 1).
+  double MaxScore(std::string_view query) const;
+
+  Document document(int doc) const;
+  int size() const { return static_cast<int>(deleted_.size()); }  // document numbers, live or not
+  int live_documents() const { return live_; }
+  bool deleted(int doc) const { return deleted_[doc] != 0; }
   const IndexOptions& options() const { return options_; }
+  uint64_t generation() const { return generation_; }
+  int segments() const { return static_cast<int>(segments_.size()); }
 
  private:
-  struct Posting {
-    uint32_t doc;
-    std::array<uint16_t, kNumFields> tf;
-  };
+  friend Result<UpdateStats> UpdateIndex(const std::string&, std::vector<Document>, const std::vector<std::string>&,
+                                         const UpdateOptions&);
+  friend Status CompactIndex(const std::string& dir);
+  static Result<Index> Open(const std::string& dir, const Manifest& manifest);
+  void Finish();  // bases, live count, average field lengths
+  std::array<uint32_t, kNumFields> lengths(int doc) const;
+  void LivePostings(const std::string& term, std::vector<Posting>* out) const;
+  void Rerank(std::string_view query, std::vector<Hit>* hits) const;
+
   IndexOptions options_;
-  std::vector<Document> docs_;
-  std::vector<std::array<uint32_t, kNumFields>> lengths_;  // analysed tokens per field
+  uint64_t generation_ = 0;
+  std::vector<std::shared_ptr<const Segment>> segments_;
+  std::vector<std::string> files_;  // segment file names; "" in memory
+  std::vector<int> base_;          // first document number of each segment
+  std::vector<uint8_t> deleted_;   // per document number
+  int live_ = 0;
   std::array<double, kNumFields> avg_length_ = {1, 1, 1};
-  std::unordered_map<std::string, std::vector<Posting>> postings_;
 };
+
+struct UpdateOptions {
+  IndexOptions create;          // options when dir holds no index yet
+  bool prune = false;           // also delete indexed sources that docs does not contain
+  int max_segments = 8;         // merge all segments into one beyond this many ...
+  double max_deleted = 0.25;    // ... or when this fraction of documents is deleted
+};
+
+struct UpdateStats {
+  int64_t added = 0;        // documents of new sources
+  int64_t replaced = 0;     // documents of changed sources (new versions)
+  int64_t unchanged = 0;    // documents skipped: their source is indexed with the same content
+  int64_t deleted = 0;      // documents removed (replaced, pruned or named in remove)
+  std::vector<std::string> not_found;  // sources in remove that the index does not have
+  bool compacted = false;
+  uint64_t generation = 0;  // of the index after the update
+};
+
+// Brings the index in dir up to date without a rebuild: each source in docs replaces the
+// indexed documents of that source (unless they have the same content), and the sources
+// in remove are deleted. Creates the index when dir has none. Holds DIR/LOCK meanwhile.
+Result<UpdateStats> UpdateIndex(const std::string& dir, std::vector<Document> docs,
+                                const std::vector<std::string>& remove, const UpdateOptions& options);
+// Merges every segment of dir's index into one, dropping deleted documents.
+Status CompactIndex(const std::string& dir);
 
 // The body window of about `width` bytes with most query-term hits, those hits wrapped in
 // [ ]; "…" marks cut ends. Never splits a UTF-8 sequence.

@@ -58,7 +58,7 @@ void AddMarkdown(const std::string& id, const std::string& text, const std::stri
       headings += (headings.empty() ? "" : " > ") + h;
     }
     for (const std::string& piece : SplitParagraphs(body, options.max_chunk_bytes)) {
-      chunks.push_back({"", "", headings, piece});
+      chunks.push_back({.headings = headings, .body = piece});
     }
     body.clear();
   };
@@ -83,9 +83,10 @@ void AddMarkdown(const std::string& id, const std::string& text, const std::stri
   }
   flush();
   if (title.empty()) title = fallback_title;
-  if (chunks.empty()) chunks.push_back({"", "", "", ""});
+  if (chunks.empty()) chunks.push_back({});
   for (size_t i = 0; i < chunks.size(); ++i) {
     chunks[i].id = chunks.size() == 1 ? id : id + "#" + std::to_string(i + 1);
+    chunks[i].source = id;
     chunks[i].title = title;
     out->push_back(std::move(chunks[i]));
   }
@@ -152,6 +153,7 @@ Status AddTickets(const std::string& path, const std::string& id_prefix, const L
     const auto& row = t.rows[r];
     Document d;
     d.id = id >= 0 && !row[id].empty() ? row[id] : id_prefix + ":" + std::to_string(t.row_lines[r]);
+    d.source = d.id;
     d.title = subject >= 0 ? row[subject] : "";
     d.body = body >= 0 ? row[body] : "";
     if (resolution >= 0 && !row[resolution].empty()) d.body += "\n\nResolution: " + row[resolution];
@@ -202,7 +204,7 @@ Result<std::vector<Document>> LoadDocuments(const std::vector<std::string>& path
       } else if (ext == ".txt") {
         const std::vector<std::string> pieces = SplitParagraphs(text, options.max_chunk_bytes);
         for (size_t i = 0; i < pieces.size(); ++i) {
-          out.push_back({pieces.size() == 1 ? id : id + "#" + std::to_string(i + 1), stem, "", pieces[i]});
+          out.push_back({pieces.size() == 1 ? id : id + "#" + std::to_string(i + 1), id, stem, "", pieces[i]});
         }
       } else {
         AddMarkdown(id, text, stem, options, &out);

@@ -370,7 +370,7 @@ class Triage {
         json hits = json::array();
         const std::string query = JoinText(table.rows[r], text_cols).substr(0, 2000);
         for (const knowledge::Hit& h : index->Search(query, options_.config.knowledge_k)) {
-          const knowledge::Document& d = index->documents()[h.doc];
+          const knowledge::Document d = index->document(h.doc);
           if (d.id == external[r]) continue;  // a ticket is not similar to itself
           hits.push_back({{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}});
         }

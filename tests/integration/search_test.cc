@@ -1,5 +1,12 @@
 // frontline index / search in the contract's forms.
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/shell.h"
+#include "knowledge/knowledge.h"
 
 namespace {
 
@@ -50,10 +58,10 @@ TEST(SearchCliTest, IndexThenSearchOneQueryAndAQueryFile) {
   EXPECT_TRUE(out[2]["hits"].empty());
 
   // A corrupt index is refused with its path.
-  std::ofstream(dir + "/idx/index.flk", std::ios::app) << "x";
+  std::ofstream(dir + "/idx/seg-000001.fls", std::ios::app) << "x";
   r = Sh(fl + " search --index " + dir + "/idx --json \"vpn\"", true);
   EXPECT_NE(r.code, 0);
-  EXPECT_NE(r.out.find("index.flk"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("seg-000001.fls"), std::string::npos) << r.out;
 }
 
 }  // namespace
@@ -99,6 +107,84 @@ TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
   EXPECT_EQ(lines, 160);
   EXPECT_GT(with_kb, 150);
   EXPECT_GT(category_match, lines / 2) << "runbooks match the predicted category for most tickets";
+}
+
+}  // namespace
+
+namespace {
+
+// SIGKILL at any moment of an index build or update leaves the previous index whole and
+// loadable; the next writer finishes the job and removes what the dead one left.
+TEST(SearchCliTest, KilledIndexingLeavesThePreviousIndexUsable) {
+  std::string tmpl = ::testing::TempDir() + "/fl_search_kill.XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const std::string dir = tmpl, fl = FL_BINARY, idx = dir + "/idx";
+  std::filesystem::create_directories(dir + "/small");
+  std::filesystem::create_directories(dir + "/big");
+  for (int i = 0; i < 5; ++i) std::ofstream(dir + "/small/s" + std::to_string(i) + ".md") << "# VPN " << i << "\nreset\n";
+  // A corpus that takes a noticeable fraction of a second to index.
+  std::mt19937 rng(7);
+  for (int f = 0; f < 2500; ++f) {
+    std::ofstream out(dir + "/big/b" + std::to_string(f) + ".md");
+    out << "# Page " << f << "\n";
+    for (int w = 0; w < 300; ++w) out << "w" << rng() % 5000 << (w % 20 == 19 ? "\n" : " ");
+  }
+  ASSERT_EQ(Sh(fl + " -q index --out " + idx + " " + dir + "/small").code, 0);
+
+  auto run = [&](const std::vector<std::string>& args, int kill_after_ms) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      std::vector<char*> argv;
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      freopen("/dev/null", "w", stderr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    if (kill_after_ms >= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+      kill(pid, SIGKILL);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  };
+  const std::vector<std::string> rebuild = {fl, "index", "--out", idx, dir + "/big"};
+  const std::vector<std::string> update = {fl, "index", "--out", idx, "--update", dir + "/big"};
+  // How long a whole update takes here, to spread the kills over it.
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(run({fl, "index", "--out", dir + "/timing", dir + "/big"}, -1), 0);
+  const int full_ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+
+  int killed = 0;
+  for (int i = 0; i < 12; ++i) {
+    const int status = run(i % 2 ? update : rebuild, full_ms * i / 12);
+    auto index = fl::knowledge::Index::Load(idx);
+    ASSERT_TRUE(index.ok()) << "after kill " << i << ": " << index.status().ToString();
+    // The old index, or (a kill after the commit) the whole new one; never a mixture.
+    const int live = index->live_documents();
+    EXPECT_TRUE(live == 5 || live == (i % 2 ? 2505 : 2500)) << live;
+    killed += WIFSIGNALED(status) && live == 5;
+    auto r = Sh(fl + " search --index " + idx + " --json -k 1 \"vpn reset\"");
+    ASSERT_EQ(r.code, 0) << "after kill " << i;
+    if (live == 5) EXPECT_NE(r.out.find("\"doc\":\"s"), std::string::npos) << r.out;
+    if (live != 5) {
+      ASSERT_EQ(Sh(fl + " -q index --out " + idx + " " + dir + "/small").code, 0);  // back to the small index
+    }
+  }
+  EXPECT_GE(killed, 5) << "most runs must die before their commit for this test to mean anything";
+  // A finished update afterwards: the new content, and nothing the dead writers left.
+  ASSERT_EQ(run(update, -1), 0);
+  auto index = fl::knowledge::Index::Load(idx);
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ(index->live_documents(), 2505);
+  for (const auto& e : std::filesystem::directory_iterator(idx)) {
+    const std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == "MANIFEST" || name == "LOCK" || name.rfind("seg-", 0) == 0) << name;
+    EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
+  }
+  EXPECT_LE(index->segments(), 2);
 }
 
 }  // namespace
