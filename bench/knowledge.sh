@@ -4,6 +4,9 @@
 # 1,249 user queries against it. The defaults were chosen on the queries of even thread
 # ids; MAP_test reports the odd ones.
 #
+# Then the Xapian comparison: index build MB/s and query latency p50/p99 on a synthetic
+# 100k-document corpus (KNOWLEDGE_DOCS=N to change), and StackFAQ MAP of both engines.
+#
 # usage: bash bench/knowledge.sh [path/to/frontline]
 set -euo pipefail
 source "$(dirname "$0")/common.sh" knowledge "${1:-}"
@@ -63,3 +66,14 @@ run "defaults (k1 2.0, b .9, title x5)"
 run "defaults + rerank top 20" "" "--rerank 20"
 echo "(one relevant document per query, so MAP = MRR; MAP_test: queries of odd thread ids only —"
 echo " the defaults were chosen on the even ones)"
+
+# Speed and quality against Xapian, in one process on the same documents and queries.
+XAPIAN_BENCH="$(dirname "$FL")/bench_knowledge_xapian"
+echo
+if [ -x "$XAPIAN_BENCH" ]; then
+  echo "frontline vs Xapian $(pkg-config --modversion xapian-core 2>/dev/null) (bench/knowledge_xapian.cc):"
+  "$XAPIAN_BENCH" --docs "${KNOWLEDGE_DOCS:-100000}" --queries 2000 \
+    --stackfaq "$DATA/kb-retrieval-stackfaq" --work "$WORK/xapian"
+else
+  echo "skipping the Xapian comparison: $XAPIAN_BENCH not built (needs libxapian-dev: scripts/install-deps.sh)"
+fi

@@ -161,9 +161,11 @@ class Porter {
   int j_ = 0;
 };
 
+}  // namespace
+
 // English function words, minus those that carry meaning in IT text ("down", "up",
 // "off", "out": "server down", "locked out").
-bool IsStopword(const std::string& w) {
+bool IsStopword(std::string_view w) {
   static const std::set<std::string, std::less<>> k = {
       "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at",
       "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did",
@@ -179,7 +181,6 @@ bool IsStopword(const std::string& w) {
   return k.count(w) > 0;
 }
 
-}  // namespace
 
 std::string PorterStem(std::string_view word) {
   for (char c : word) {

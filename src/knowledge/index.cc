@@ -44,16 +44,23 @@ void Index::Finish() {
     }
   }
   for (int f = 0; f < kNumFields; ++f) avg_length_[f] = live_ ? std::max(1e-9, total[f] / live_) : 1;
+  // Each field's weight over its BM25 length normalisation, per document: the scoring
+  // loop then multiplies term frequencies only.
+  field_factor_.resize(n);
+  for (size_t s = 0; s < segments_.size(); ++s) {
+    for (int d = 0; d < segments_[s]->size(); ++d) {
+      const auto len = segments_[s]->lengths(d);
+      for (int f = 0; f < kNumFields; ++f) {
+        field_factor_[base_[s] + d][f] =
+            options_.weights[f] / (1.0 - options_.b + options_.b * len[f] / avg_length_[f]);
+      }
+    }
+  }
 }
 
 Document Index::document(int doc) const {
   const size_t s = std::upper_bound(base_.begin(), base_.end(), doc) - base_.begin() - 1;
   return segments_[s]->document(doc - base_[s]);
-}
-
-std::array<uint32_t, kNumFields> Index::lengths(int doc) const {
-  const size_t s = std::upper_bound(base_.begin(), base_.end(), doc) - base_.begin() - 1;
-  return segments_[s]->lengths(doc - base_[s]);
 }
 
 namespace {
@@ -103,13 +110,8 @@ std::vector<Hit> Index::Search(std::string_view query, int k, const SearchOption
     if (scratch.list.empty()) continue;
     const double idf = Idf(live_, static_cast<double>(scratch.list.size()));
     for (const Posting& p : scratch.list) {
-      const auto len = lengths(static_cast<int>(p.doc));
-      double tf = 0;
-      for (int f = 0; f < kNumFields; ++f) {
-        if (p.tf[f] == 0) continue;
-        const double norm = 1.0 - options_.b + options_.b * len[f] / avg_length_[f];
-        tf += options_.weights[f] * p.tf[f] / norm;
-      }
+      const std::array<double, kNumFields>& factor = field_factor_[p.doc];
+      const double tf = p.tf[0] * factor[0] + p.tf[1] * factor[1] + p.tf[2] * factor[2];
       if (tf == 0) continue;
       if (score[p.doc] == 0) touched.push_back(p.doc);
       score[p.doc] += idf * tf / (options_.k1 + tf);

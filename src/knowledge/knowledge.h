@@ -54,6 +54,9 @@ struct AnalyzerOptions {
 // Tokens of text for indexing and querying: text::Tokenize (lower case; error codes,
 // hosts, paths stay whole), minus stop words, stemmed.
 std::vector<std::string> Analyze(std::string_view text, const AnalyzerOptions& options = {});
+// Whether Analyze drops this lower-case token as an English function word ("down", "up",
+// "off", "out" are kept: they carry meaning in IT text).
+bool IsStopword(std::string_view word);
 // The Porter (1980) stem of a lower-case ASCII word; other words are returned unchanged.
 std::string PorterStem(std::string_view word);
 
@@ -140,7 +143,6 @@ class Index {
   friend Status CompactIndex(const std::string& dir);
   static Result<Index> Open(const std::string& dir, const Manifest& manifest);
   void Finish();  // bases, live count, average field lengths
-  std::array<uint32_t, kNumFields> lengths(int doc) const;
   void LivePostings(const std::string& term, std::vector<Posting>* out) const;
   void Rerank(std::string_view query, std::vector<Hit>* hits) const;
 
@@ -152,6 +154,7 @@ class Index {
   std::vector<uint8_t> deleted_;   // per document number
   int live_ = 0;
   std::array<double, kNumFields> avg_length_ = {1, 1, 1};
+  std::vector<std::array<double, kNumFields>> field_factor_;  // weight / length norm
 };
 
 struct UpdateOptions {
