@@ -139,10 +139,20 @@ answer="Hello <PERSON_1>, please reboot <HOSTNAME_1> and we will call you on <PH
 echo "   an answer that uses the placeholders:  $answer"
 echo "$answer" | "$FL" -q restore --mapping "$OUT/mapping.json" | sed 's/^/   restored locally:  /'
 echo "   (in triage the mapping is kept per ticket in the local store and never sent)"
-echo "== 8. Knowledge: the runbook and similar resolved tickets for new tickets"
+echo "== 8. Knowledge: the runbook, a suggested answer and similar resolved tickets for new tickets"
 $PY scripts/gen_kb.py --out "$OUT/kb" >/dev/null
 "$FL" -q index --out "$OUT/kb-index" "$OUT/kb"
 "$FL" -q index --out "$OUT/tickets-index" "$OUT/sample/train.csv"
+# The answer gate: calibrated on the training tickets, where the right runbook is any of
+# the ticket category's (their file names start with it).
+$PY - "$OUT/sample/train.csv" "$OUT/gate-queries.txt" "$OUT/gate-gold.txt" <<'PYEOF'
+import csv, sys
+with open(sys.argv[2], "w") as q, open(sys.argv[3], "w") as g:
+    for r in csv.DictReader(open(sys.argv[1], newline="")):
+        q.write(" ".join((r["subject"] + " " + r["body"]).split()) + "\n"); g.write(r["category"] + "-\n")
+PYEOF
+"$FL" -q calibrate-answer --index "$OUT/kb-index" --queries "$OUT/gate-queries.txt" --gold "$OUT/gate-gold.txt" \
+  --precision 0.85 | sed 's/^/   /'
 $PY - "$OUT/batch/tickets.csv" "$OUT/queries.txt" <<'PYEOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))[:4]
@@ -150,19 +160,25 @@ with open(sys.argv[2], "w") as f:
     for r in rows:
         f.write(" ".join((r["subject"] + " " + r["body"]).split())[:300] + "\n")
 PYEOF
-"$FL" -q search --index "$OUT/kb-index" --json -k 1 --queries "$OUT/queries.txt" > "$OUT/kb-hits.jsonl"
+"$FL" -q answer --index "$OUT/kb-index" --json --queries "$OUT/queries.txt" > "$OUT/answers.jsonl"
 "$FL" -q search --index "$OUT/tickets-index" --json -k 2 --queries "$OUT/queries.txt" > "$OUT/similar.jsonl"
-$PY - "$OUT/queries.txt" "$OUT/kb-hits.jsonl" "$OUT/similar.jsonl" <<'PYEOF'
+$PY - "$OUT/queries.txt" "$OUT/answers.jsonl" "$OUT/similar.jsonl" <<'PYEOF'
 import json, sys
 qs = [l.strip() for l in open(sys.argv[1])]
-kb = [json.loads(l) for l in open(sys.argv[2])]
+answers = [json.loads(l) for l in open(sys.argv[2])]
 sim = [json.loads(l) for l in open(sys.argv[3])]
-for q, k, s in zip(qs, kb, sim):
+for q, a, s in zip(qs, answers, sim):
     print("   ticket:   " + q[:100])
-    if k["hits"]:
-        h = k["hits"][0]
-        print("   runbook:  %s  (%s, score %.1f)" % (h["title"], h["doc"], h["score"]))
+    print("   runbook:  %s  (confidence %.3f)" % (a["citation"], a["confidence"]))
+    if a["offered"]:
+        for line in a["answer"].splitlines()[:3]:
+            print("   answer:   " + line)
+    else:
+        print("   answer:   (held back: below the calibrated gate %.3f)" % a["threshold"])
     for h in s["hits"]:
         print("   similar:  %s -> %s" % (h["title"][:50], h["snippet"][:90]))
 PYEOF
+# Incremental update: one runbook changes; only its chunks are re-indexed.
+echo "- Escalate to the on-call network engineer when more than 50 users are affected." >> "$OUT/kb/network-1.md"
+"$FL" index --out "$OUT/kb-index" --update "$OUT/kb" 2>&1 | sed 's/^info: /   /'
 echo "== done in $(($(date +%s) - start))s; open $OUT/report.html in a browser"

@@ -123,7 +123,7 @@ std::vector<Hit> Index::Search(std::string_view query, int k, const SearchOption
   std::vector<Hit> hits;
   for (size_t i = 0; i < depth; ++i) hits.push_back({static_cast<int>(touched[i]), score[touched[i]], ""});
   for (uint32_t d : touched) score[d] = 0;
-  if (search.rerank_depth > 0) Rerank(query, &hits);
+  if (search.rerank_depth > 0) Rerank(query, search.rerank_depth, &hits);
   if (hits.size() > static_cast<size_t>(std::max(k, 0))) hits.resize(std::max(k, 0));
   if (search.snippets) {
     for (Hit& h : hits) h.snippet = Snippet(document(h.doc).body, terms, options_.analyzer);
@@ -149,7 +149,7 @@ bool HasDigit(const std::string& s) {
 // Phrase bonus: the share of the query's adjacent term pairs that also stand adjacent in
 // the title or body. Exact bonus: the share of the query's tokens with digits (error
 // codes, KB numbers, hosts) found verbatim. Each lifts the BM25F score proportionally.
-void Index::Rerank(std::string_view query, std::vector<Hit>* hits) const {
+void Index::Rerank(std::string_view query, size_t depth, std::vector<Hit>* hits) const {
   constexpr double kPhraseWeight = 0.3, kExactWeight = 0.3;
   const auto query_pairs = Bigrams(Analyze(query, options_.analyzer));
   std::set<std::string> codes;
@@ -157,7 +157,9 @@ void Index::Rerank(std::string_view query, std::vector<Hit>* hits) const {
     if (HasDigit(t)) codes.insert(t);
   }
   if (query_pairs.empty() && codes.empty()) return;
-  for (Hit& h : *hits) {
+  depth = std::min(depth, hits->size());
+  for (size_t i = 0; i < depth; ++i) {
+    Hit& h = (*hits)[i];
     const Document d = document(h.doc);
     double bonus = 0;
     if (!query_pairs.empty()) {
@@ -176,7 +178,7 @@ void Index::Rerank(std::string_view query, std::vector<Hit>* hits) const {
     }
     h.score *= 1 + bonus;
   }
-  std::stable_sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) { return a.score > b.score; });
+  std::stable_sort(hits->begin(), hits->begin() + depth, [](const Hit& a, const Hit& b) { return a.score > b.score; });
 }
 
 std::string Snippet(const std::string& body, const std::vector<std::string>& query_terms,

@@ -144,7 +144,8 @@ class Index {
   static Result<Index> Open(const std::string& dir, const Manifest& manifest);
   void Finish();  // bases, live count, average field lengths
   void LivePostings(const std::string& term, std::vector<Posting>* out) const;
-  void Rerank(std::string_view query, std::vector<Hit>* hits) const;
+  // Rescores the first depth hits (see SearchOptions::rerank_depth) and reorders them.
+  void Rerank(std::string_view query, size_t depth, std::vector<Hit>* hits) const;
 
   IndexOptions options_;
   uint64_t generation_ = 0;
@@ -186,5 +187,48 @@ Status CompactIndex(const std::string& dir);
 // [ ]; "…" marks cut ends. Never splits a UTF-8 sequence.
 std::string Snippet(const std::string& body, const std::vector<std::string>& query_terms,
                     const AnalyzerOptions& analyzer, size_t width = 200);
+
+// ---------------------------------------------------------------------------------------
+// Suggested answers and their grounding gate
+// ---------------------------------------------------------------------------------------
+
+// How sure retrieval is that the best hit answers query, in [0, 1]: the share of the
+// query's information (idf) the best hit matches, times how far it leads the runner-up.
+// bench/RESULTS.md compares the variants tried; the gate thresholds this value.
+double AnswerConfidence(const Index& index, std::string_view query, const std::vector<Hit>& hits);
+
+// The extractive answer to offer from document doc: the numbered or bulleted lines of its
+// "Steps" section (a heading such as Steps, Resolution, Solution, Fix, How to; found
+// among the chunks of the same source when doc is another section), else of doc itself,
+// else its first sentences. At most max_bytes.
+std::string ExtractAnswer(const Index& index, int doc, size_t max_bytes = 1200);
+
+struct Answer {
+  bool offered = false;     // confidence >= the gate's threshold: show text as the answer
+  double confidence = 0;    // AnswerConfidence of the best hit
+  int doc = -1;             // the chunk the answer comes from; -1 when nothing matched
+  std::string citation;     // "Title > Headings [id]"
+  std::string text;         // ExtractAnswer of doc (filled even when not offered, for review)
+};
+
+// Searches, then builds the extractive answer of the best hit; offered only when its
+// confidence passes threshold. This is the seam for generative drafting: a drafter takes
+// the Answer (and the hits) as its grounding.
+Answer SuggestAnswer(const Index& index, std::string_view query, double threshold);
+
+// The calibrated threshold of AnswerConfidence, stored beside the index
+// (INDEX_DIR/answer-gate.json) by `frontline calibrate-answer`.
+struct AnswerGate {
+  double threshold = 2.0;   // > 1: nothing passes (no feasible threshold)
+  bool feasible = false;
+  double precision = 0.9;   // target: share of offered answers from the right document
+  double delta = 0.05;      // allowed probability that the guarantee fails
+  int64_t n = 0;            // calibration queries
+  double coverage = 0;      // share of calibration queries that pass
+  std::string calibrated;   // UTC time
+};
+Status SaveAnswerGate(const std::string& index_dir, const AnswerGate& gate);
+// NotFound when the index was never calibrated.
+Result<AnswerGate> LoadAnswerGate(const std::string& index_dir);
 
 }  // namespace fl::knowledge

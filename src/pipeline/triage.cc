@@ -6,6 +6,7 @@
 // loses at most the uncommitted tickets of one batch, which a re-run decides again.
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -90,6 +91,15 @@ class Triage {
       if (path.empty()) continue;
       FL_ASSIGN_OR_RETURN(knowledge::Index index, knowledge::Index::Load(path));
       *slot = std::make_unique<knowledge::Index>(std::move(index));
+    }
+    // A calibrated answer gate beside the KB index turns on suggested answers.
+    if (kb_ != nullptr) {
+      auto gate = knowledge::LoadAnswerGate(options_.config.kb_index);
+      if (gate.ok()) {
+        answer_gate_ = gate->threshold;
+      } else if (gate.status().code() != StatusCode::kNotFound) {
+        return gate.status();
+      }
     }
     if (options_.config.llm.enabled) {
       const std::string day = UtcTimestamp().substr(0, 10);
@@ -376,6 +386,13 @@ class Triage {
         }
         line[key] = hits;
       }
+      if (answer_gate_) {
+        const std::string query = JoinText(table.rows[r], text_cols).substr(0, 2000);
+        const knowledge::Answer a = knowledge::SuggestAnswer(*kb_, query, *answer_gate_);
+        if (a.offered) {
+          line["answer"] = {{"text", a.text}, {"citation", a.citation}, {"confidence", a.confidence}};
+        }
+      }
       out += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     }
     FL_RETURN_IF_ERROR(WriteFileAtomic(out_path, out));
@@ -391,6 +408,7 @@ class Triage {
   std::vector<route::CompiledRule> rules_;
   std::unique_ptr<LlmTier> llm_;
   std::unique_ptr<knowledge::Index> kb_, tickets_;
+  std::optional<double> answer_gate_;  // set when the KB index has a calibrated gate
   TriageStats stats_;
 };
 

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -17,6 +19,7 @@
 
 #include "integration/shell.h"
 #include "knowledge/knowledge.h"
+#include "text/text.h"
 
 namespace {
 
@@ -68,7 +71,12 @@ TEST(SearchCliTest, IndexThenSearchOneQueryAndAQueryFile) {
 
 namespace {
 
-// Triage attaches the best runbook and similar resolved tickets to each ticket.
+int Column(const fl::text::Table& t, const std::string& name) {
+  return static_cast<int>(std::find(t.columns.begin(), t.columns.end(), name) - t.columns.begin());
+}
+
+// Triage attaches the best runbook and similar resolved tickets to each ticket, and a
+// suggested answer when the KB index has a calibrated gate.
 TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
   std::string tmpl = ::testing::TempDir() + "/fl_search_triage.XXXXXX";
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
@@ -82,6 +90,44 @@ TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
   ASSERT_EQ(r.code, 0) << r.out;
   ASSERT_EQ(Sh(fl + " index --out " + dir + "/kbi " + dir + "/kb").code, 0);
   ASSERT_EQ(Sh(fl + " index --out " + dir + "/ti " + dir + "/s/train.csv").code, 0);
+  // The answer gate, calibrated on the training tickets: the right runbook is any of the
+  // ticket category's (their file names start with it).
+  {
+    auto train = fl::text::ReadTable(dir + "/s/train.csv");
+    ASSERT_TRUE(train.ok());
+    std::ofstream q(dir + "/q.txt"), g(dir + "/g.txt");
+    const int subject = Column(*train, "subject"), body = Column(*train, "body"), cat = Column(*train, "category");
+    for (const auto& row : train->rows) {
+      std::string text = row[subject] + " " + row[body];
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      q << text << "\n";
+      g << row[cat] << "-\n";
+    }
+  }
+  r = Sh(fl + " answer --index " + dir + "/kbi \"vpn\"", true);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("calibrate-answer"), std::string::npos) << "no gate yet: " << r.out;
+  r = Sh(fl + " calibrate-answer --index " + dir + "/kbi --queries " + dir + "/q.txt --gold " + dir +
+             "/s/train.csv",
+         true);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("one gold line per question"), std::string::npos) << r.out;
+  r = Sh(fl + " calibrate-answer --index " + dir + "/kbi --queries " + dir + "/q.txt --gold " + dir +
+             "/g.txt --precision 0.85",
+         true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("answer gate: offer when confidence >="), std::string::npos) << r.out;
+  ASSERT_TRUE(std::filesystem::exists(dir + "/kbi/answer-gate.json"));
+  r = Sh(fl + " answer --index " + dir + "/kbi --json --threshold 0 \"my vpn keeps disconnecting\"");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const json a = json::parse(r.out);
+  EXPECT_TRUE(a["offered"].get<bool>());
+  EXPECT_FALSE(a["answer"].get<std::string>().empty());
+  EXPECT_NE(a["citation"].get<std::string>().find("["), std::string::npos);
+  r = Sh(fl + " answer --index " + dir + "/kbi --json --threshold 1.01 \"my vpn keeps disconnecting\"");
+  EXPECT_FALSE(json::parse(r.out)["offered"].get<bool>()) << "a gate above 1 offers nothing";
+  EXPECT_TRUE(json::parse(r.out)["answer"].is_null());
+
   std::ofstream(dir + "/c.json") << R"({"knowledge": {"kb_index": ")" << dir << R"(/kbi", "tickets_index": ")" << dir
                                  << R"(/ti", "k": 2}})";
   r = Sh(fl + " triage --model " + dir + "/m.flm --in " + dir + "/s/test.csv --out " + dir + "/d.jsonl --data-dir " +
@@ -90,13 +136,28 @@ TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
   ASSERT_EQ(r.code, 0) << r.out;
   std::ifstream in(dir + "/d.jsonl");
   std::string line;
-  int lines = 0, category_match = 0, with_kb = 0;
+  int lines = 0, category_match = 0, with_kb = 0, answered = 0, answer_right = 0;
+  // The true categories of the test tickets.
+  std::map<std::string, std::string> truth;
+  {
+    auto test = fl::text::ReadTable(dir + "/s/test.csv");
+    ASSERT_TRUE(test.ok());
+    const int id = Column(*test, "id"), cat = Column(*test, "category");
+    for (const auto& row : test->rows) truth[row[id]] = row[cat];
+  }
   while (std::getline(in, line)) {
     const json j = json::parse(line);
     ++lines;
     ASSERT_TRUE(j.contains("kb")) << line;
     ASSERT_TRUE(j.contains("similar")) << line;
     ASSERT_LE(j["kb"].size(), 2u);
+    if (j.contains("answer")) {
+      ++answered;
+      const std::string citation = j["answer"]["citation"];
+      const std::string id = citation.substr(citation.rfind('[') + 1);
+      answer_right += id.rfind(truth[j["id"].get<std::string>()] + "-", 0) == 0;
+      EXPECT_FALSE(j["answer"]["text"].get<std::string>().empty());
+    }
     if (j["kb"].empty()) continue;  // a two-word ticket may match nothing
     ++with_kb;
     for (const auto& h : j["similar"]) EXPECT_NE(h["doc"], j["id"]) << "a ticket is not its own neighbour";
@@ -106,6 +167,9 @@ TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
   }
   EXPECT_EQ(lines, 160);
   EXPECT_GT(with_kb, 150);
+  // Suggested answers: offered for some tickets, and then mostly from the right runbook.
+  EXPECT_GT(answered, lines / 4) << "the gate offers answers for a good share of tickets";
+  EXPECT_GE(answer_right, answered * 8 / 10) << answer_right << " of " << answered;
   EXPECT_GT(category_match, lines / 2) << "runbooks match the predicted category for most tickets";
 }
 
