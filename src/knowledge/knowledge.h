@@ -71,6 +71,9 @@ struct Document {
   std::string body;      // chunk text; for a ticket: body and resolution
 };
 
+// A ticket document's body is its body, then this marker and its resolution.
+inline constexpr char kResolutionMarker[] = "\n\nResolution: ";
+
 struct LoadOptions {
   // Ticket exports (.csv / .jsonl): the columns to use.
   std::string subject_column = "subject", body_column = "body", resolution_column = "resolution";

@@ -156,7 +156,7 @@ Status AddTickets(const std::string& path, const std::string& id_prefix, const L
     d.source = d.id;
     d.title = subject >= 0 ? row[subject] : "";
     d.body = body >= 0 ? row[body] : "";
-    if (resolution >= 0 && !row[resolution].empty()) d.body += "\n\nResolution: " + row[resolution];
+    if (resolution >= 0 && !row[resolution].empty()) d.body += kResolutionMarker + row[resolution];
     out->push_back(std::move(d));
   }
   return OkStatus();

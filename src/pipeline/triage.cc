@@ -6,6 +6,7 @@
 // loses at most the uncommitted tickets of one batch, which a re-run decides again.
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -382,7 +383,13 @@ class Triage {
         for (const knowledge::Hit& h : index->Search(query, options_.config.knowledge_k)) {
           const knowledge::Document d = index->document(h.doc);
           if (d.id == external[r]) continue;  // a ticket is not similar to itself
-          hits.push_back({{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}});
+          json hit = {{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}};
+          // A resolved ticket's body ends with its resolution (knowledge::LoadDocuments).
+          const size_t res = d.body.rfind(knowledge::kResolutionMarker);
+          if (index == tickets_.get() && res != std::string::npos) {
+            hit["resolution"] = d.body.substr(res + std::strlen(knowledge::kResolutionMarker));
+          }
+          hits.push_back(std::move(hit));
         }
         line[key] = hits;
       }

@@ -160,7 +160,10 @@ TEST(SearchCliTest, TriageAttachesRunbooksAndSimilarTickets) {
     }
     if (j["kb"].empty()) continue;  // a two-word ticket may match nothing
     ++with_kb;
-    for (const auto& h : j["similar"]) EXPECT_NE(h["doc"], j["id"]) << "a ticket is not its own neighbour";
+    for (const auto& h : j["similar"]) {
+      EXPECT_NE(h["doc"], j["id"]) << "a ticket is not its own neighbour";
+      EXPECT_FALSE(h.value("resolution", "").empty()) << "similar tickets come with their resolution: " << h;
+    }
     // The best runbook is usually the ticket's category: runbook files are named by it.
     const std::string doc = j["kb"][0]["doc"];
     category_match += doc.rfind(j["decisions"]["category"]["value"].get<std::string>(), 0) == 0;
