@@ -11,8 +11,11 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "classify/classify.h"
 #include "core/core.h"
@@ -257,5 +260,31 @@ struct TriageStats {
 Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig& routing,
                                const std::string& in_path, const std::string& out_path,
                                const TriageOptions& options, store::Store* db);
+
+// One ticket for Triager::Run: its external id and its text (subject and body joined).
+struct TicketInput {
+  std::string id;
+  std::string text;
+};
+
+// The engine behind TriageFile, kept loaded for a service: the knowledge indexes, rules
+// and LLM tier are set up once, then Run triages batches of tickets as TriageFile does
+// (idempotent on the external id: a ticket already decided gets its stored decisions
+// back) and returns one JSON object per ticket in TriageFile's output form.
+// Not thread-safe: one Run at a time (the service serialises them); model, routing and db
+// must outlive it.
+class Triager {
+ public:
+  static Result<std::unique_ptr<Triager>> Create(const classify::Model& model, const RoutingConfig& routing,
+                                                 const TriageOptions& options, store::Store* db);
+  ~Triager();
+  Result<std::vector<nlohmann::json>> Run(const std::vector<TicketInput>& tickets);
+  const TriageStats& stats() const;  // totals over every Run
+
+ private:
+  Triager() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace fl::pipeline

@@ -302,40 +302,31 @@ class Triage {
     });
   }
 
-  Result<TriageStats> Run(const std::string& in_path, const std::string& out_path) {
-    FL_RETURN_IF_ERROR(Init());
-    FL_ASSIGN_OR_RETURN(text::Table table, text::ReadTable(in_path, options_.read));
-    const std::vector<int> text_cols = FindColumns(table, options_.text_columns);
-    if (text_cols.empty()) return InvalidArgumentError(in_path + ": none of the text columns exists");
-    const std::vector<int> id_cols = FindColumns(table, {options_.id_column});
-
-    std::vector<std::string> external(table.rows.size());
-    std::vector<int64_t> ticket_ids(table.rows.size(), 0);
-    std::vector<std::vector<store::Decision>> dry_decisions(options_.dry_run ? table.rows.size() : 0);
+  // Triages tickets (their decisions go to the store unless dry run) and returns one JSON
+  // object per ticket, in order.
+  Result<std::vector<json>> Process(const std::vector<TicketInput>& tickets) {
+    std::vector<int64_t> ticket_ids(tickets.size(), 0);
+    std::vector<std::vector<store::Decision>> dry_decisions(options_.dry_run ? tickets.size() : 0);
     std::unordered_set<std::string> seen;
     const size_t batch = llm_ != nullptr ? std::max<size_t>(64, 8 * options_.config.llm.concurrency) : 256;
-    ProgressBar progress("triage", table.rows.size(), "tickets");
-    for (size_t start = 0; start < table.rows.size(); start += batch) {
-      const size_t end = std::min(table.rows.size(), start + batch);
+    ProgressBar progress("triage", tickets.size(), "tickets");
+    for (size_t start = 0; start < tickets.size(); start += batch) {
+      const size_t end = std::min(tickets.size(), start + batch);
       std::vector<TicketWork> works;
       std::vector<LlmJob> jobs;
       for (size_t r = start; r < end; ++r) {
-        const auto& row = table.rows[r];
-        external[r] = !id_cols.empty() && !row[id_cols[0]].empty()
-                          ? row[id_cols[0]]
-                          : in_path + ":" + std::to_string(table.row_lines[r]);
         ++stats_.tickets;
         TicketWork work;
         work.row = r;
-        work.text = JoinText(row, text_cols);
+        work.text = tickets[r].text;
         std::vector<store::Decision> existing;
         if (!options_.dry_run) {
-          FL_ASSIGN_OR_RETURN(work.ticket_id, db_->UpsertTicket(external[r], work.text));
+          FL_ASSIGN_OR_RETURN(work.ticket_id, db_->UpsertTicket(tickets[r].id, work.text));
           ticket_ids[r] = work.ticket_id;
           FL_ASSIGN_OR_RETURN(existing, db_->DecisionsFor(work.ticket_id));
         }
         // A repeated id is decided once, at its first occurrence.
-        if (!seen.insert(external[r]).second || existing.size() >= fields_.size()) {
+        if (!seen.insert(tickets[r].id).second || existing.size() >= fields_.size()) {
           ++stats_.already_decided;
           continue;
         }
@@ -364,47 +355,51 @@ class Triage {
     }
     progress.Finish();
 
-    std::string out;
-    for (size_t r = 0; r < table.rows.size(); ++r) {
+    std::vector<json> out;
+    for (size_t r = 0; r < tickets.size(); ++r) {
       std::vector<store::Decision> decisions;
       if (options_.dry_run) {
         decisions = dry_decisions[r];
       } else {
         FL_ASSIGN_OR_RETURN(decisions, db_->DecisionsFor(ticket_ids[r]));
       }
-      json line = {{"id", external[r]}, {"decisions", json::object()}};
+      json line = {{"id", tickets[r].id}, {"decisions", json::object()}};
       for (const store::Decision& d : decisions) line["decisions"][d.field] = DecisionJson(d);
       if (options_.dry_run) line["dry_run"] = true;
-      // Knowledge: searched with the ticket text (it never leaves the machine).
-      for (const auto& [key, index] : {std::pair{"kb", kb_.get()}, {"similar", tickets_.get()}}) {
-        if (index == nullptr) continue;
-        json hits = json::array();
-        const std::string query = JoinText(table.rows[r], text_cols).substr(0, 2000);
-        for (const knowledge::Hit& h : index->Search(query, options_.config.knowledge_k)) {
-          const knowledge::Document d = index->document(h.doc);
-          if (d.id == external[r]) continue;  // a ticket is not similar to itself
-          json hit = {{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}};
-          // A resolved ticket's body ends with its resolution (knowledge::LoadDocuments).
-          const size_t res = d.body.rfind(knowledge::kResolutionMarker);
-          if (index == tickets_.get() && res != std::string::npos) {
-            hit["resolution"] = d.body.substr(res + std::strlen(knowledge::kResolutionMarker));
-          }
-          hits.push_back(std::move(hit));
-        }
-        line[key] = hits;
-      }
-      if (answer_gate_) {
-        const std::string query = JoinText(table.rows[r], text_cols).substr(0, 2000);
-        const knowledge::Answer a = knowledge::SuggestAnswer(*kb_, query, *answer_gate_);
-        if (a.offered) {
-          line["answer"] = {{"text", a.text}, {"citation", a.citation}, {"confidence", a.confidence}};
-        }
-      }
-      out += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      AttachKnowledge(tickets[r], &line);
+      out.push_back(std::move(line));
     }
-    FL_RETURN_IF_ERROR(WriteFileAtomic(out_path, out));
-    return stats_;
+    return out;
   }
+
+  // Knowledge: searched with the ticket text (it never leaves the machine).
+  void AttachKnowledge(const TicketInput& ticket, json* line) const {
+    const std::string query = ticket.text.substr(0, 2000);
+    for (const auto& [key, index] : {std::pair{"kb", kb_.get()}, {"similar", tickets_.get()}}) {
+      if (index == nullptr) continue;
+      json hits = json::array();
+      for (const knowledge::Hit& h : index->Search(query, options_.config.knowledge_k)) {
+        const knowledge::Document d = index->document(h.doc);
+        if (d.id == ticket.id) continue;  // a ticket is not similar to itself
+        json hit = {{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}};
+        // A resolved ticket's body ends with its resolution (knowledge::LoadDocuments).
+        const size_t res = d.body.rfind(knowledge::kResolutionMarker);
+        if (index == tickets_.get() && res != std::string::npos) {
+          hit["resolution"] = d.body.substr(res + std::strlen(knowledge::kResolutionMarker));
+        }
+        hits.push_back(std::move(hit));
+      }
+      (*line)[key] = hits;
+    }
+    if (answer_gate_) {
+      const knowledge::Answer a = knowledge::SuggestAnswer(*kb_, query, *answer_gate_);
+      if (a.offered) {
+        (*line)["answer"] = {{"text", a.text}, {"citation", a.citation}, {"confidence", a.confidence}};
+      }
+    }
+  }
+
+  const TriageStats& stats() const { return stats_; }
 
  private:
   const classify::Model& model_;
@@ -421,12 +416,50 @@ class Triage {
 
 }  // namespace
 
+struct Triager::Impl {
+  TriageOptions options;
+  Triage triage;
+  Impl(const classify::Model& model, const RoutingConfig& routing, TriageOptions o, store::Store* db)
+      : options(std::move(o)), triage(model, routing, options, db) {}
+};
+
+Result<std::unique_ptr<Triager>> Triager::Create(const classify::Model& model, const RoutingConfig& routing,
+                                                 const TriageOptions& options, store::Store* db) {
+  if (db == nullptr && !options.dry_run) return InvalidArgumentError("triage needs a store (or a dry run)");
+  std::unique_ptr<Triager> t(new Triager());
+  t->impl_ = std::make_unique<Impl>(model, routing, options, db);
+  FL_RETURN_IF_ERROR(t->impl_->triage.Init());
+  return t;
+}
+
+Triager::~Triager() = default;
+
+Result<std::vector<nlohmann::json>> Triager::Run(const std::vector<TicketInput>& tickets) {
+  return impl_->triage.Process(tickets);
+}
+
+const TriageStats& Triager::stats() const { return impl_->triage.stats(); }
+
 Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig& routing,
                                const std::string& in_path, const std::string& out_path,
                                const TriageOptions& options, store::Store* db) {
-  if (db == nullptr && !options.dry_run) return InvalidArgumentError("triage needs a store (or a dry run)");
-  Triage triage(model, routing, options, db);
-  return triage.Run(in_path, out_path);
+  FL_ASSIGN_OR_RETURN(auto triager, Triager::Create(model, routing, options, db));
+  FL_ASSIGN_OR_RETURN(text::Table table, text::ReadTable(in_path, options.read));
+  const std::vector<int> text_cols = FindColumns(table, options.text_columns);
+  if (text_cols.empty()) return InvalidArgumentError(in_path + ": none of the text columns exists");
+  const std::vector<int> id_cols = FindColumns(table, {options.id_column});
+  std::vector<TicketInput> tickets(table.rows.size());
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    tickets[r].id = !id_cols.empty() && !row[id_cols[0]].empty() ? row[id_cols[0]]
+                                                                   : in_path + ":" + std::to_string(table.row_lines[r]);
+    tickets[r].text = JoinText(row, text_cols);
+  }
+  FL_ASSIGN_OR_RETURN(std::vector<nlohmann::json> lines, triager->Run(tickets));
+  std::string out;
+  for (const nlohmann::json& line : lines) out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  FL_RETURN_IF_ERROR(WriteFileAtomic(out_path, out));
+  return triager->stats();
 }
 
 }  // namespace fl::pipeline
