@@ -94,6 +94,27 @@ CREATE TABLE pseudonyms (
   PRIMARY KEY (ticket_id, placeholder)
 );
 )sql"},
+    // The service: API keys (only a hash of each key is kept) and the audit log of admin
+    // and review actions.
+    {4, R"sql(
+CREATE TABLE api_keys (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  scope      TEXT NOT NULL CHECK (scope IN ('triage', 'review', 'admin')),
+  key_hash   TEXT NOT NULL UNIQUE,
+  prefix     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  detail_json TEXT NOT NULL
+);
+CREATE INDEX decisions_by_time ON decisions(decided_at);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "store/sqlite_util.h"
+#include "store/store_impl.h"
 
 namespace fl::store {
 
@@ -64,93 +65,11 @@ Result<int64_t> QueryInt(sqlite3* db, const std::string& path, const char* sql) 
 
 namespace {
 
-// A borrowed cached statement. Bind* record the first failure, which Step() reports.
-class Stmt {
- public:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt, const std::string* path)
-      : db_(db), stmt_(stmt), path_(path) {}
-  ~Stmt() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& Bind(int i, const std::string& v) {
-    return Check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
-                                   SQLITE_TRANSIENT));
-  }
-  Stmt& Bind(int i, int64_t v) { return Check(sqlite3_bind_int64(stmt_, i, v)); }
-  Stmt& Bind(int i, double v) { return Check(sqlite3_bind_double(stmt_, i, v)); }
-
-  // true: a row is ready to read; false: the statement is done.
-  Result<bool> Step() {
-    if (bind_rc_ != SQLITE_OK) return SqliteError(db_, bind_rc_, *path_, Sql());
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, rc, *path_, Sql());
-  }
-  // Steps a statement that returns no rows.
-  Status Run() {
-    Result<bool> r = Step();
-    return r.status();
-  }
-
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
-  }
-
- private:
-  Stmt& Check(int rc) {
-    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-    return *this;
-  }
-  std::string Sql() const {
-    const char* sql = sqlite3_sql(stmt_);
-    return sql ? sql : "";
-  }
-
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  const std::string* path_;
-  int bind_rc_ = SQLITE_OK;
-};
-
 bool IsReviewState(const std::string& s) {
   return s == "open" || s == "accepted" || s == "corrected";
 }
 
 }  // namespace
-
-struct Store::Rep {
-  std::string path;
-  sqlite3* db = nullptr;
-  int schema_version = 0;
-  // Keyed by the SQL text; the keys are string literals, so the views stay valid.
-  std::unordered_map<std::string_view, sqlite3_stmt*> cache;
-
-  ~Rep() {
-    for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
-    if (db) sqlite3_close_v2(db);
-  }
-
-  // Borrows the cached statement for `sql` (a string literal), preparing it once.
-  Result<std::unique_ptr<Stmt>> Prepare(std::string_view sql) {
-    auto it = cache.find(sql);
-    if (it == cache.end()) {
-      sqlite3_stmt* stmt = nullptr;
-      const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-      if (rc != SQLITE_OK) return SqliteError(db, rc, path, sql);
-      it = cache.emplace(sql, stmt).first;
-    }
-    return std::make_unique<Stmt>(db, it->second, &path);
-  }
-};
 
 Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Store::Store(Store&& other) noexcept = default;
@@ -235,26 +154,14 @@ Status Store::RecordDecision(const Decision& d) {
 
 Result<std::vector<Decision>> Store::DecisionsFor(int64_t ticket_id) {
   FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
-      "SELECT field, value, confidence, tier, threshold, prediction_set, latency_ms, "
-      "tokens, cost, decided_at FROM decisions WHERE ticket_id = ? ORDER BY field"));
+      "SELECT d.ticket_id, d.field, d.value, d.confidence, d.tier, d.threshold, d.prediction_set, d.latency_ms, "
+      "d.tokens, d.cost, d.decided_at FROM decisions d WHERE d.ticket_id = ? ORDER BY d.field"));
   st->Bind(1, ticket_id);
   std::vector<Decision> out;
   while (true) {
     FL_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    Decision d;
-    d.ticket_id = ticket_id;
-    d.field = st->Text(0);
-    d.value = st->Text(1);
-    d.confidence = st->Double(2);
-    d.tier = st->Text(3);
-    d.threshold = st->Double(4);
-    d.prediction_set_json = st->Text(5);
-    d.latency_ms = st->Double(6);
-    d.tokens = st->Int(7);
-    d.cost = st->Double(8);
-    d.decided_at = st->Text(9);
-    out.push_back(std::move(d));
+    out.push_back(ReadDecision(*st));
   }
   return out;
 }
@@ -312,24 +219,13 @@ Result<std::vector<ReviewItem>> Store::ListReview(const std::string& state, int 
                                 "' is not one of open, accepted, corrected");
   }
   FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare(
-      "SELECT id, ticket_id, field, state, candidates, reason, created_at, resolved_at, "
-      "resolved_by FROM review_items WHERE state = ? ORDER BY created_at, id LIMIT ?"));
+      "SELECT " FL_REVIEW_COLUMNS " FROM review_items WHERE state = ? ORDER BY created_at, id LIMIT ?"));
   st->Bind(1, state).Bind(2, int64_t{limit > 0 ? limit : -1});  // -1: no limit
   std::vector<ReviewItem> out;
   while (true) {
     FL_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    ReviewItem r;
-    r.id = st->Int(0);
-    r.ticket_id = st->Int(1);
-    r.field = st->Text(2);
-    r.state = st->Text(3);
-    r.candidates_json = st->Text(4);
-    r.reason = st->Text(5);
-    r.created_at = st->Text(6);
-    r.resolved_at = st->Text(7);
-    r.resolved_by = st->Text(8);
-    out.push_back(std::move(r));
+    out.push_back(ReadReviewItem(*st));
   }
   return out;
 }

@@ -46,7 +46,7 @@
 namespace fl::store {
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // One decided field of one ticket.
 struct Decision {
@@ -179,6 +179,44 @@ class Store {
                        const std::string& metrics_json);
   // The path of the active model; NotFound when none is registered.
   Result<std::string> ActiveModelPath();
+
+  // --- The service (service_store.cc) ---
+
+  // An API key as stored: never the key itself, only its SHA-256 (hex) and its first
+  // characters, to recognise it in lists.
+  struct ApiKey {
+    int64_t id = 0;
+    std::string name, scope, key_hash, prefix, created_at, revoked_at;  // revoked_at: "" if live
+  };
+  // InvalidArgument for a scope other than triage/review/admin or an empty name;
+  // AlreadyExists for a hash already stored.
+  Result<int64_t> CreateApiKey(const std::string& name, const std::string& scope, const std::string& key_hash,
+                               const std::string& prefix);
+  Result<std::vector<ApiKey>> ListApiKeys();
+  // NotFound for no such hash (revoked keys are found: the caller checks revoked_at).
+  Result<ApiKey> FindApiKey(const std::string& key_hash);
+  // NotFound for an unknown id, FailedPrecondition when already revoked.
+  Status RevokeApiKey(int64_t id);
+
+  // Appends to the audit log.
+  Status Audit(const std::string& actor, const std::string& action, const std::string& detail_json);
+  struct AuditEntry {
+    int64_t id = 0;
+    std::string at, actor, action, detail_json;
+  };
+  Result<std::vector<AuditEntry>> AuditLog(int limit);
+
+  // The id of the ticket with external_id; NotFound if there is none.
+  Result<int64_t> FindTicket(const std::string& external_id);
+  // Decisions decided at or after since ("" for all), of tier ("" for any), newest
+  // first, at most limit, each with its ticket's external id.
+  struct DecisionRow {
+    std::string external_id;
+    Decision decision;
+  };
+  Result<std::vector<DecisionRow>> RecentDecisions(const std::string& since, const std::string& tier, int limit);
+  // One review item; NotFound for an unknown id.
+  Result<ReviewItem> GetReview(int64_t review_id);
 
   // Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; if `fn` returns an error (or COMMIT
   // fails) the transaction is rolled back and that error returned. Not reentrant: calling

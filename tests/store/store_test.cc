@@ -113,20 +113,21 @@ constexpr const char* kV2IndexQuery =
 TEST_F(StoreTest, MigratesEmptyDatabaseToLatest) {
   Store store = OpenOrDie();
   EXPECT_EQ(store.SchemaVersion(), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 3);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "3");  // one row per step
-  EXPECT_EQ(Sql("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(kSchemaVersion, 4);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "4");  // one row per step
+  EXPECT_EQ(Sql("SELECT MAX(version) FROM schema_version"), "4");
   EXPECT_EQ(Sql(kV2IndexQuery), "1");
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                "('tickets','decisions','escalations','review_items','feedback','models','pseudonyms')"),
-            "7");
+                "('tickets','decisions','escalations','review_items','feedback','models','pseudonyms',"
+                "'api_keys','audit_log')"),
+            "9");
 }
 
 TEST_F(StoreTest, UpgradesVersion1DatabaseAndKeepsData) {
   Sql(kV1Schema);
   ASSERT_EQ(Sql(kV2IndexQuery), "0");
   Store store = OpenOrDie();
-  EXPECT_EQ(store.SchemaVersion(), 3);
+  EXPECT_EQ(store.SchemaVersion(), 4);
   EXPECT_EQ(Sql(kV2IndexQuery), "1");
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pseudonyms'"), "1");
   EXPECT_EQ(Sql("SELECT applied_at FROM schema_version WHERE version = 1"),
@@ -414,6 +415,60 @@ TEST_F(StoreTest, PseudonymsAreKeptPerTicketAndNeverChangeMeaning) {
   EXPECT_EQ((*got)[0].value, "maria@example.com");
   EXPECT_EQ((*got)[1].placeholder, "<PERSON_1>");
   EXPECT_FALSE(store.RecordPseudonyms(999, {{"<EMAIL_1>", "EMAIL", "x@y.z"}}).ok()) << "unknown ticket";
+}
+
+TEST_F(StoreTest, ApiKeysAuditAndServiceLookups) {
+  Store store = OpenOrDie();
+  auto id = store.CreateApiKey("ci", "triage", std::string(64, 'a'), "fl_aaaa");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(store.CreateApiKey("dup", "admin", std::string(64, 'a'), "fl_aaaa").status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(store.CreateApiKey("bad", "root", std::string(64, 'b'), "fl_bbbb").status().code(),
+            StatusCode::kInvalidArgument) << "scope is CHECKed";
+  auto found = store.FindApiKey(std::string(64, 'a'));
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->scope, "triage");
+  EXPECT_TRUE(found->revoked_at.empty());
+  ASSERT_TRUE(store.RevokeApiKey(*id).ok());
+  EXPECT_FALSE(store.FindApiKey(std::string(64, 'a'))->revoked_at.empty());
+  EXPECT_EQ(store.RevokeApiKey(*id).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.RevokeApiKey(999).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store.FindApiKey("nope").status().code(), StatusCode::kNotFound);
+  ASSERT_EQ(store.ListApiKeys()->size(), 1u);
+
+  ASSERT_TRUE(store.Audit("admin:ops", "keys.revoke", "{\"id\":1}").ok());
+  auto log = store.AuditLog(10);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].action, "keys.revoke");
+
+  const int64_t t = *store.UpsertTicket("INC-1", "vpn down");
+  EXPECT_EQ(*store.FindTicket("INC-1"), t);
+  EXPECT_EQ(store.FindTicket("INC-2").status().code(), StatusCode::kNotFound);
+  Decision d;
+  d.ticket_id = t;
+  d.field = "category";
+  d.value = "network";
+  d.tier = "slm";
+  ASSERT_TRUE(store.RecordDecision(d).ok());
+  d.field = "priority";
+  d.value = "P2";
+  d.tier = "human";
+  ASSERT_TRUE(store.RecordDecision(d).ok());
+  auto rows = store.RecentDecisions("", "human", 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].external_id, "INC-1");
+  EXPECT_EQ((*rows)[0].decision.value, "P2");
+  EXPECT_EQ(store.RecentDecisions("", "", 10)->size(), 2u);
+  EXPECT_TRUE(store.RecentDecisions("2999", "", 10)->empty());
+  ASSERT_TRUE(store.OpenReview(t, "priority", "[\"P2\",\"P3\"]", "low confidence").ok());
+  const auto open = store.ListReview("open", 0);
+  ASSERT_EQ(open->size(), 1u);
+  auto item = store.GetReview((*open)[0].id);
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->field, "priority");
+  EXPECT_EQ(store.GetReview(12345).status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace
