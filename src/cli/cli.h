@@ -52,10 +52,14 @@ void AddReviewCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>*
 void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 // Registers redact / restore / train-ner.
 void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+// serve, keys create | list | revoke (server_commands.cc).
+void AddServerCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 
 // Opens DIR/frontline.db, creating DIR if needed. An empty dir means $FRONTLINE_DATA_DIR,
 // else ./frontline-data.
 Result<store::Store> OpenStore(const std::string& data_dir);
+// The data folder OpenStore uses (created if needed).
+Result<std::string> DataDir(const std::string& data_dir);
 
 // v with `digits` decimals ("0.934").
 inline std::string Fixed(double v, int digits) {

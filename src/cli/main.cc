@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   fl::cli::AddReviewCommands(&app, &commands);
   fl::cli::AddGuardCommands(&app, &commands);
   fl::cli::AddKnowledgeCommands(&app, &commands);
+  fl::cli::AddServerCommands(&app, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

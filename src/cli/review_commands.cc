@@ -13,7 +13,7 @@
 
 namespace fl::cli {
 
-Result<store::Store> OpenStore(const std::string& data_dir) {
+Result<std::string> DataDir(const std::string& data_dir) {
   std::string dir = data_dir;
   if (dir.empty()) {
     const char* env = std::getenv("FRONTLINE_DATA_DIR");
@@ -22,6 +22,11 @@ Result<store::Store> OpenStore(const std::string& data_dir) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return InvalidArgumentError(dir + ": cannot create the data folder");
   }
+  return dir;
+}
+
+Result<store::Store> OpenStore(const std::string& data_dir) {
+  FL_ASSIGN_OR_RETURN(const std::string dir, DataDir(data_dir));
   return store::Store::Open(dir + "/frontline.db");
 }
 

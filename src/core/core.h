@@ -46,6 +46,7 @@ enum class StatusCode {
   kDeadlineExceeded,
   kUnimplemented,
   kInternal,
+  kUnauthenticated,     // no valid credentials (an API key missing, invalid or revoked)
 };
 
 std::string_view StatusCodeName(StatusCode code);

@@ -261,6 +261,10 @@ Result<TriageStats> TriageFile(const classify::Model& model, const RoutingConfig
                                const std::string& in_path, const std::string& out_path,
                                const TriageOptions& options, store::Store* db);
 
+// One decision as triage outputs it: {"value","confidence","tier","threshold","set",
+// "cost","tokens","latency_ms","decided_at"}.
+nlohmann::json DecisionJson(const store::Decision& decision);
+
 // One ticket for Triager::Run: its external id and its text (subject and body joined).
 struct TicketInput {
   std::string id;

@@ -21,16 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-json DecisionJson(const store::Decision& d) {
-  return {{"value", d.value},
-          {"confidence", d.confidence},
-          {"tier", d.tier},
-          {"threshold", d.threshold},
-          {"set", json::parse(d.prediction_set_json.empty() ? "[]" : d.prediction_set_json, nullptr, false)},
-          {"cost", d.cost},
-          {"tokens", d.tokens}};
-}
-
 // What happens to one undecided field of one ticket.
 struct FieldWork {
   store::Decision decision;   // filled in as far as known; tier set when final
@@ -309,7 +299,9 @@ class Triage {
     std::vector<std::vector<store::Decision>> dry_decisions(options_.dry_run ? tickets.size() : 0);
     std::unordered_set<std::string> seen;
     const size_t batch = llm_ != nullptr ? std::max<size_t>(64, 8 * options_.config.llm.concurrency) : 256;
-    ProgressBar progress("triage", tickets.size(), "tickets");
+    // Progress for files, not for the service's small batches.
+    std::optional<ProgressBar> progress;
+    if (tickets.size() >= 1000) progress.emplace("triage", tickets.size(), "tickets");
     for (size_t start = 0; start < tickets.size(); start += batch) {
       const size_t end = std::min(tickets.size(), start + batch);
       std::vector<TicketWork> works;
@@ -351,9 +343,9 @@ class Triage {
           FL_RETURN_IF_ERROR(Commit(work, jobs));
         }
       }
-      progress.Add(end - start);
+      if (progress) progress->Add(end - start);
     }
-    progress.Finish();
+    if (progress) progress->Finish();
 
     std::vector<json> out;
     for (size_t r = 0; r < tickets.size(); ++r) {
@@ -415,6 +407,18 @@ class Triage {
 };
 
 }  // namespace
+
+json DecisionJson(const store::Decision& d) {
+  return {{"value", d.value},
+          {"confidence", d.confidence},
+          {"tier", d.tier},
+          {"threshold", d.threshold},
+          {"set", json::parse(d.prediction_set_json.empty() ? "[]" : d.prediction_set_json, nullptr, false)},
+          {"cost", d.cost},
+          {"tokens", d.tokens},
+          {"latency_ms", d.latency_ms},
+          {"decided_at", d.decided_at}};
+}
 
 struct Triager::Impl {
   TriageOptions options;
