@@ -25,6 +25,7 @@ bench: build
 	bash bench/routing.sh $(BUILD)/frontline
 	bash bench/guard.sh $(BUILD)/frontline
 	bash bench/knowledge.sh $(BUILD)/frontline
+	bash bench/serve.sh $(BUILD)/frontline
 
 clean:
 	rm -rf $(BUILD) demo-out

@@ -9,7 +9,7 @@ PACKAGES=(
   libcpp-httplib-dev libssl-dev libpcre2-dev
   libgtest-dev libgmock-dev
   python3
-  fasttext libxapian-dev
+  fasttext libxapian-dev wrk
 )
 
 missing=()

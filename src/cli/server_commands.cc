@@ -16,7 +16,7 @@ void AddServerCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>*
     sub->add_option("--config", o->config, "Triage config (guard, rules, llm, knowledge)");
     sub->add_option("--bind", o->bind, "Address to listen on")->capture_default_str();
     sub->add_option("--port", o->port, "Port")->check(CLI::Range(1, 65535))->capture_default_str();
-    sub->add_option("--threads", o->threads, "Worker threads (0: max(4, cores))")->capture_default_str();
+    sub->add_option("--threads", o->threads, "Worker threads, one per open connection (0: max(32, 4 x cores))")->capture_default_str();
     sub->add_option("--max-body", o->max_body_bytes, "Largest request body in bytes")->capture_default_str();
     sub->add_option("--rate-limit", o->rate_per_second, "Requests per second per key (0: no limit)")
         ->capture_default_str();

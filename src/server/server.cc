@@ -350,12 +350,15 @@ Status Serve(const ServerOptions& options) {
   } else {
     http = std::make_unique<httplib::Server>();
   }
-  const int threads = options.threads > 0 ? options.threads : std::max(4u, std::thread::hardware_concurrency());
+  // httplib gives each keep-alive connection a worker while it is open: size for
+  // connections, not cores.
+  const int threads = options.threads > 0 ? options.threads : std::max(32u, 4 * std::thread::hardware_concurrency());
   http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http->set_payload_max_length(options.max_body_bytes);
   http->set_read_timeout(options.read_timeout_seconds, 0);
   http->set_write_timeout(options.read_timeout_seconds, 0);
   http->set_keep_alive_max_count(1000);
+  http->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
   Context& c = *ctx;
   for (const RouteSpec& route : Routes()) {
     auto handler = [&c, &route](const httplib::Request& req, httplib::Response& res) {

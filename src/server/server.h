@@ -31,7 +31,7 @@ struct ServerOptions {
   std::string data_dir;          // the store folder (frontline.db inside)
   std::string model;             // as made by frontline train (with its calibration)
   std::string config;            // triage config (guard, rules, llm, knowledge); "" = defaults
-  int threads = 0;               // worker threads; 0: max(4, cores)
+  int threads = 0;               // worker threads (one per open connection); 0: max(32, 4 x cores)
   size_t max_body_bytes = 1 << 20;
   int max_json_depth = 32;
   double rate_per_second = 50;   // per API key (token bucket); 0: no limit
