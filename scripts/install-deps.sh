@@ -10,7 +10,11 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   python3
   fasttext libxapian-dev wrk
+  chromium
 )
+# Node for the browser test: Debian's, unless a node and npm are already installed.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -18,12 +22,18 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The browser test drives Debian's chromium with playwright-core from the npm registry
+# (pinned in tests/browser/package-lock.json; browser tests only).
+BROWSER="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if [ ! -d "$BROWSER/node_modules/playwright-core" ]; then
+  echo "install-deps: npm ci in tests/browser (playwright-core)" >&2
+  npm ci --prefix "$BROWSER" --no-audit --no-fund --loglevel=error >/dev/null
+fi

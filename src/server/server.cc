@@ -372,6 +372,22 @@ Status Serve(const ServerOptions& options) {
       http->Post(route.pattern, handler);
     }
   }
+  // The dashboard: static files, no key (they hold no data; the page asks for a key).
+  auto asset = [](const std::string& name, httplib::Response& res) {
+    for (const WebAsset& a : WebAssets()) {
+      if (name != a.name) continue;
+      res.set_content(reinterpret_cast<const char*>(a.data), a.size, (std::string(a.type) + "; charset=utf-8").c_str());
+      res.set_header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("X-Frame-Options", "DENY");
+      res.set_header("Cache-Control", "no-cache");
+      return;
+    }
+    res.status = 404;
+  };
+  http->Get("/", [asset](const httplib::Request&, httplib::Response& res) { asset("index.html", res); });
+  http->Get(R"(/ui/([a-z]+\.[a-z]+))",
+            [asset](const httplib::Request& req, httplib::Response& res) { asset(req.matches[1].str(), res); });
   // Errors httplib answers itself (unknown route, oversized body): the same JSON shape.
   http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

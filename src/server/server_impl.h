@@ -134,4 +134,13 @@ struct RouteSpec {
 };
 const std::vector<RouteSpec>& Routes();
 
+// The dashboard's files (web/), compiled in by cmake/embed_web.cmake.
+struct WebAsset {
+  const char* name;  // "index.html", "app.js", "style.css"
+  const char* type;
+  const unsigned char* data;
+  size_t size;
+};
+const std::vector<WebAsset>& WebAssets();
+
 }  // namespace fl::server
