@@ -130,7 +130,32 @@ Result<TriageConfig> ParseTriageConfig(const std::string& json_text, const std::
   Status error;
   TriageConfig config;
   Reader top(j, origin, &error);
-  top.Keys({"fields", "rules", "llm", "human", "guard", "knowledge"});
+  top.Keys({"fields", "rules", "llm", "human", "guard", "knowledge", "webhooks"});
+  if (top.Has("webhooks")) {
+    const json& hooks = top["webhooks"];
+    if (!hooks.is_object()) return InvalidArgumentError(top.Where("webhooks") + ": expected an object of named webhooks");
+    for (const auto& [name, spec] : hooks.items()) {
+      const std::string where = top.Where("webhooks") + "." + name;
+      Reader w(spec, where, &error);
+      w.Keys({"id", "subject", "body"});
+      TriageConfig::Webhook hook;
+      w.String("id", &hook.id);
+      w.String("subject", &hook.subject);
+      w.String("body", &hook.body);
+      for (const std::string* ptr : {&hook.id, &hook.subject, &hook.body}) {
+        if (!ptr->empty() && (*ptr)[0] != '/') {
+          return InvalidArgumentError(where + ": '" + *ptr + "' is not a JSON pointer (it starts with /)");
+        }
+      }
+      if (hook.id.empty() || (hook.subject.empty() && hook.body.empty())) {
+        return InvalidArgumentError(where + ": needs \"id\" and at least one of \"subject\", \"body\"");
+      }
+      if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+        return InvalidArgumentError(where + ": webhook names use a-z, 0-9, _ and -");
+      }
+      config.webhooks[name] = hook;
+    }
+  }
   if (top.Has("knowledge")) {
     Reader k(top["knowledge"], top.Where("knowledge"), &error);
     k.Keys({"kb_index", "tickets_index", "k"});

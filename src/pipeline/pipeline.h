@@ -203,6 +203,12 @@ struct TriageConfig {
   // the most similar resolved tickets of a ticket index (frontline index). Empty: none.
   std::string kb_index, tickets_index;
   int knowledge_k = 3;
+  // Webhooks (POST /v1/webhook/NAME): where a ticketing system's payload keeps the
+  // ticket's id, subject and body, as JSON pointers ("/ticket/number").
+  struct Webhook {
+    std::string id, subject, body;
+  };
+  std::map<std::string, Webhook> webhooks;
   // The policy of `field`: its entry, else the default.
   FieldPolicy Policy(const std::string& field) const;
 };

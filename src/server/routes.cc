@@ -178,6 +178,34 @@ Reply PostTickets(Context& ctx, const Request& r, const Caller&) {
   return {200, {{"results", lines}, {"latency_ms", ms}}, {}};
 }
 
+// A ticketing system's outbound webhook: the config maps its payload to a ticket.
+Reply Webhook(Context& ctx, const Request& r, const Caller& who) {
+  const auto hook = ctx.config.webhooks.find(r.captures.at(0));
+  if (hook == ctx.config.webhooks.end()) return Error(404, "not_found", "no webhook '" + r.captures[0] + "' in the config");
+  if (!r.body.is_object()) return Error(400, "invalid_argument", "the body must be a JSON object");
+  auto at = [&](const std::string& pointer) -> const json* {
+    if (pointer.empty()) return nullptr;
+    try {
+      const json& v = r.body.at(json::json_pointer(pointer));
+      return &v;
+    } catch (const json::exception&) {
+      return nullptr;
+    }
+  };
+  json ticket = json::object();
+  const json* id = at(hook->second.id);
+  if (id == nullptr || !(id->is_string() || id->is_number_integer())) {
+    return Error(400, "invalid_argument", "the payload has no ticket id at " + hook->second.id);
+  }
+  ticket["id"] = id->is_string() ? id->get<std::string>() : std::to_string(id->get<int64_t>());
+  for (const auto& [key, pointer] : {std::pair{"subject", hook->second.subject}, {"body", hook->second.body}}) {
+    const json* v = at(pointer);
+    if (v != nullptr && v->is_string()) ticket[key] = *v;
+  }
+  const Request inner{r.method, r.path, ticket, r.query, r.captures};
+  return PostTickets(ctx, inner, who);
+}
+
 Reply GetTicket(Context& ctx, const Request& r, const Caller&) {
   FL_REPLY_ASSIGN(auto db, ctx.stores->Borrow());
   FL_REPLY_ASSIGN(const int64_t id, db->FindTicket(r.captures.at(0)));
@@ -332,6 +360,7 @@ const std::vector<RouteSpec>& Routes() {
       {"POST", "/v1/redact", "redact", "triage", Redact},
       {"GET", "/v1/search", "search", "read", Search},
       {"POST", "/v1/tickets", "tickets", "triage", PostTickets},
+      {"POST", R"(/v1/webhook/([a-z0-9_-]+))", "webhook", "triage", Webhook},
       {"GET", R"(/v1/tickets/([^/]+))", "ticket", "read", GetTicket},
       {"GET", "/v1/decisions", "decisions", "read", ListDecisions},
       {"GET", "/v1/review", "review", "review", ListReviewRoute},

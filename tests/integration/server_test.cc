@@ -232,6 +232,34 @@ TEST_F(ServerTest, ContractKeysScopesAndIdempotentTickets) {
   for (const char* a : {"keys.create", "keys.revoke", "review.correct"}) EXPECT_TRUE(actions.count(a)) << a;
 }
 
+TEST_F(ServerTest, WebhookMapsATicketingSystemsPayload) {
+  const std::string data = NewData();
+  const std::string key = Key(data, "triage");
+  std::ofstream(data + "/c.json") << R"({"webhooks": {"servicenow": {"id": "/record/number",
+      "subject": "/record/short_description", "body": "/record/description"}}})";
+  Start(data, {"--config", data + "/c.json"});
+  auto r = Post("/v1/webhook/servicenow",
+                R"({"record": {"number": "INC0012345", "short_description": "VPN down",
+                    "description": "cannot reach the vpn gateway since 9:00", "priority": "3"}})",
+                key);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["id"], "INC0012345");
+  EXPECT_TRUE(Body(r)["decisions"].contains("category"));
+  EXPECT_EQ(Get("/v1/tickets/INC0012345", key)->status, 200);
+  r = Post("/v1/webhook/servicenow", R"({"record": {"short_description": "no number"}})", key);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("/record/number"), std::string::npos) << r->body;
+  EXPECT_EQ(Post("/v1/webhook/jira", "{}", key)->status, 404);
+  EXPECT_EQ(Post("/v1/webhook/servicenow", "{}", "")->status, 401);
+  // A config with a bad pointer is refused at start, naming the key.
+  std::ofstream(data + "/bad.json") << R"({"webhooks": {"x": {"id": "number"}}})";
+  auto bad = Sh(std::string(FL_BINARY) + " serve --data-dir " + data + " --model " + dir_ + "/m.flm --port 1 --config " +
+                    data + "/bad.json",
+                true);
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.out.find("webhooks.x"), std::string::npos) << bad.out;
+}
+
 TEST_F(ServerTest, HostileInputGetsItsStatusAndTheServerKeepsServing) {
   const std::string data = NewData();
   const std::string key = Key(data, "triage");
