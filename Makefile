@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench fuzz clean
 
 all: build
 
@@ -26,6 +26,15 @@ bench: build
 	bash bench/guard.sh $(BUILD)/frontline
 	bash bench/knowledge.sh $(BUILD)/frontline
 	bash bench/serve.sh $(BUILD)/frontline
+
+# The request-body fuzzer (clang-14 libFuzzer, ASan + UBSan), for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DFL_FUZZ=ON -DFL_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD)-fuzz -j$(JOBS) --target fuzz_request
+	mkdir -p $(BUILD)-fuzz/corpus
+	$(BUILD)-fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)-fuzz/corpus fuzz/corpus
 
 clean:
 	rm -rf $(BUILD) demo-out

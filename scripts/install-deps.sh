@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   python3
   fasttext libxapian-dev wrk
-  chromium
+  chromium clang-14
 )
 # Node for the browser test: Debian's, unless a node and npm are already installed.
 command -v node >/dev/null || PACKAGES+=(nodejs)

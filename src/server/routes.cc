@@ -9,16 +9,6 @@ namespace {
 
 constexpr size_t kMaxBatch = 1000;
 
-// A required non-empty string member of the body, or the 400 naming it.
-Result<std::string> StringField(const json& body, const char* name) {
-  if (!body.is_object()) return InvalidArgumentError("the body must be a JSON object");
-  const auto it = body.find(name);
-  if (it == body.end()) return InvalidArgumentError("missing field '" + std::string(name) + "'");
-  if (!it->is_string()) return InvalidArgumentError("field '" + std::string(name) + "' must be a string");
-  if (it->get_ref<const std::string&>().empty()) return InvalidArgumentError("field '" + std::string(name) + "' is empty");
-  return it->get<std::string>();
-}
-
 // A query parameter as an integer in [lo, hi], or def when absent.
 Result<int> IntParam(const Request& r, const std::string& name, int def, int lo, int hi) {
   const auto it = r.query.find(name);
@@ -126,38 +116,12 @@ Reply Search(Context& ctx, const Request& r, const Caller&) {
 
 // --- tickets and decisions -------------------------------------------------------------------
 
-Result<pipeline::TicketInput> TicketFrom(const json& t, size_t index) {
-  const std::string where = index == SIZE_MAX ? "" : "tickets[" + std::to_string(index) + "]: ";
-  auto id = StringField(t, "id");
-  if (!id.ok()) return InvalidArgumentError(where + id.status().message());
-  pipeline::TicketInput in{*id, ""};
-  for (const char* f : {"text", "subject", "body"}) {
-    const auto it = t.find(f);
-    if (it == t.end() || it->is_null()) continue;
-    if (!it->is_string()) return InvalidArgumentError(where + "field '" + f + "' must be a string");
-    if (!it->get_ref<const std::string&>().empty()) in.text += (in.text.empty() ? "" : "\n") + it->get<std::string>();
-  }
-  if (in.text.empty()) return InvalidArgumentError(where + "the ticket needs 'text', or 'subject' / 'body'");
-  return in;
-}
-
 Reply PostTickets(Context& ctx, const Request& r, const Caller&) {
-  if (!r.body.is_object()) return Error(400, "invalid_argument", "the body must be a JSON object");
-  std::vector<pipeline::TicketInput> tickets;
-  const bool batch = r.body.contains("tickets");
-  if (batch) {
-    const json& list = r.body["tickets"];
-    if (!list.is_array()) return Error(400, "invalid_argument", "field 'tickets' must be an array");
-    if (list.size() > kMaxBatch) return Error(413, "too_large", "at most " + std::to_string(kMaxBatch) + " tickets per batch");
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_object()) return Error(400, "invalid_argument", "tickets[" + std::to_string(i) + "] must be an object");
-      FL_REPLY_ASSIGN(pipeline::TicketInput t, TicketFrom(list[i], i));
-      tickets.push_back(std::move(t));
-    }
-  } else {
-    FL_REPLY_ASSIGN(pipeline::TicketInput t, TicketFrom(r.body, SIZE_MAX));
-    tickets.push_back(std::move(t));
+  const bool batch = r.body.is_object() && r.body.contains("tickets");
+  if (batch && r.body["tickets"].is_array() && r.body["tickets"].size() > kMaxBatch) {
+    return Error(413, "too_large", "at most " + std::to_string(kMaxBatch) + " tickets per batch");
   }
+  FL_REPLY_ASSIGN(const std::vector<pipeline::TicketInput> tickets, TicketsFrom(r.body));
   const double t0 = NowSeconds();
   std::vector<json> lines;
   {

@@ -187,27 +187,6 @@ std::string Metrics::Render() {
 
 namespace {
 
-// Nesting depth of a JSON text (brackets outside strings); stops counting past limit.
-int JsonDepth(std::string_view s, int limit) {
-  int depth = 0, max_depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      max_depth = std::max(max_depth, ++depth);
-      if (max_depth > limit) return max_depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return max_depth;
-}
-
 std::string BearerKey(const httplib::Request& req) {
   std::string auth = req.get_header_value("Authorization");
   if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
@@ -288,12 +267,13 @@ Reply Handle(Context& ctx, const RouteSpec& route, const httplib::Request& req) 
   if (!ctx.ready && std::string(route.name) != "healthz") return Error(503, "not_ready", "starting up");
   json body;
   if (req.method == "POST" && !req.body.empty()) {
-    if (!text::IsValidUtf8(req.body)) return Error(400, "invalid_utf8", "the request body is not valid UTF-8");
-    if (JsonDepth(req.body, ctx.options.max_json_depth) > ctx.options.max_json_depth) {
-      return Error(400, "too_deep", "JSON nested deeper than " + std::to_string(ctx.options.max_json_depth));
+    auto parsed = ParseBody(req.body, ctx.options.max_json_depth);
+    if (!parsed.ok()) {  // "CODE: what"
+      const std::string& m = parsed.status().message();
+      const size_t colon = m.find(": ");
+      return Error(400, m.substr(0, colon), m.substr(colon + 2));
     }
-    body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded()) return Error(400, "malformed_json", "the request body is not valid JSON");
+    body = std::move(parsed).value();
   }
   std::map<std::string, std::string> query;
   for (const auto& [k, v] : req.params) query[k] = v;

@@ -33,6 +33,17 @@ Reply Error(int status, const std::string& code, const std::string& message);
 // The HTTP status and code for a Status from the lower layers.
 Reply ErrorFrom(const Status& s);
 
+// Request bodies (request.cc; also the fuzz target's entry points).
+// The parsed JSON body. InvalidArgument with a message "CODE: what" (CODE: invalid_utf8,
+// too_deep, malformed_json) for a body that is not valid UTF-8, nests deeper than
+// max_depth, or is not JSON.
+Result<json> ParseBody(std::string_view body, int max_depth);
+// A required non-empty string member of body; InvalidArgument naming it.
+Result<std::string> StringField(const json& body, const char* name);
+// The tickets of a POST /v1/tickets body: one ticket {"id", "text" | "subject"/"body"} or
+// {"tickets": [...]}; InvalidArgument naming the ticket and field that are wrong.
+Result<std::vector<pipeline::TicketInput>> TicketsFrom(const json& body);
+
 // Who is calling: the key's id, name and scope.
 struct Caller {
   int64_t key_id = 0;
