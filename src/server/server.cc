@@ -269,7 +269,7 @@ Reply Handle(Context& ctx, const RouteSpec& route, const httplib::Request& req) 
   if (req.method == "POST" && !req.body.empty()) {
     auto parsed = ParseBody(req.body, ctx.options.max_json_depth);
     if (!parsed.ok()) {  // "CODE: what"
-      const std::string& m = parsed.status().message();
+      const std::string m = parsed.status().message();
       const size_t colon = m.find(": ");
       return Error(400, m.substr(0, colon), m.substr(colon + 2));
     }
