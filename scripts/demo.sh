@@ -181,4 +181,19 @@ PYEOF
 # Incremental update: one runbook changes; only its chunks are re-indexed.
 echo "- Escalate to the on-call network engineer when more than 50 users are affected." >> "$OUT/kb/network-1.md"
 "$FL" index --out "$OUT/kb-index" --update "$OUT/kb" 2>&1 | sed 's/^info: /   /'
+echo "== 9. The service: the same pipeline over HTTP, with the review dashboard"
+echo "{\"knowledge\": {\"kb_index\": \"$OUT/kb-index\", \"tickets_index\": \"$OUT/tickets-index\"}}" > "$OUT/serve.json"
+KEY=$("$FL" keys create --data-dir "$OUT/data" --scope admin --name demo 2>/dev/null | tail -1)
+PORT=${DEMO_PORT:-8080}
+SERVE=("$FL" serve --data-dir "$OUT/data" --model "$OUT/model.flm" --config "$OUT/serve.json" --port "$PORT")
 echo "== done in $(($(date +%s) - start))s; open $OUT/report.html in a browser"
+echo
+echo "   demo admin key: $KEY"
+echo "   dashboard:      http://127.0.0.1:$PORT/  (log in with the key; the review queue holds step 6's escalations)"
+echo "   API example:    curl -s -H 'Authorization: Bearer $KEY' http://127.0.0.1:$PORT/v1/classify -d '{\"text\":\"vpn down\"}'"
+if [ -t 0 ] && [ -t 1 ] && [ -z "${DEMO_NO_SERVE:-}" ]; then
+  echo "   starting the service; Ctrl-C stops it"
+  exec "${SERVE[@]}"
+else
+  echo "   start it with:  ${SERVE[*]}"
+fi

@@ -83,7 +83,7 @@ async function review() {
 }
 
 function renderQueue() {
-  $("queue-count").textContent = state.items.length || "";
+  $("queue-count").textContent = state.items.length >= 200 ? "200+" : state.items.length || "";
   const list = state.items.map((it, i) =>
     el("li", { class: i === state.selected ? "selected" : "", "data-id": it.id, onclick: () => select(i) },
        el("div", {}, it.ticket + " · " + it.field),
@@ -111,7 +111,11 @@ function renderItem() {
       onclick: () => resolve(it, label),
     }, el("span", { class: "n" }, i + 1), label));
   });
-  const other = el("input", { placeholder: "another label…", "aria-label": "another label" });
+  const others = el("div", { class: "labels others" });
+  for (const label of it.labels || []) {
+    if (it.candidates.includes(label)) continue;
+    others.append(el("button", { type: "button", "data-label": label, onclick: () => resolve(it, label) }, label));
+  }
   $("item").replaceChildren(
     el("h2", {}, "Ticket ", el("a", { href: "#ticket/" + encodeURIComponent(it.ticket) }, it.ticket), " — " + it.field),
     el("p", { class: "meta" }, "Why a person: " + it.reason + (it.redacted ? " · text redacted" : " · text revealed")),
@@ -120,9 +124,9 @@ function renderItem() {
     labels,
     el("div", {},
        el("button", { type: "button", class: "primary", onclick: () => it.provisional && resolve(it, it.provisional) },
-          "Accept " + (it.provisional || "")),
-       " ", other, " ",
-       el("button", { type: "button", onclick: () => other.value && resolve(it, other.value) }, "Set")),
+          "Accept " + (it.provisional || ""))),
+    others.childElementCount ? el("p", { class: "meta" }, "Other labels of this field:") : "",
+    others,
     el("p", { id: "item-status", role: "status" }));
 }
 
@@ -176,7 +180,7 @@ async function overview() {
   $("cards").replaceChildren(
     card("decisions (latest " + ds.length + ")", ds.length),
     card("automation rate", ds.length ? (100 * automated / ds.length).toFixed(1) + " %" : "—"),
-    card("review queue", open.items.length),
+    card("review queue", open.items.length >= 1000 ? "1000+" : open.items.length),
     card("suggestion right on reviewed items", reviewed ? (100 * accepted.items.length / reviewed).toFixed(1) + " %" : "—"),
     card("LLM spend", spend.toFixed(4)),
     card("all-LLM baseline (est.)", perCall ? (perCall * ds.length).toFixed(4) : "—"),

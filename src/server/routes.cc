@@ -227,6 +227,9 @@ Reply ListReviewRoute(Context& ctx, const Request& r, const Caller& who) {
                  {"state", it.state},   {"reason", it.reason},     {"created_at", it.created_at},
                  {"text", text},        {"redacted", !reveal}};
     item["candidates"] = json::parse(it.candidates_json.empty() ? "[]" : it.candidates_json, nullptr, false);
+    for (int f = 0; f < ctx.model.num_fields(); ++f) {
+      if (ctx.model.field_name(f) == it.field) item["labels"] = ctx.model.labels(f);  // every choice
+    }
     FL_REPLY_ASSIGN(const std::vector<store::Decision> ds, db->DecisionsFor(it.ticket_id));
     for (const store::Decision& d : ds) {
       if (d.field == it.field) item["provisional"] = d.value;
