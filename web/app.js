@@ -109,8 +109,14 @@ function renderItem() {
     labels.append(el("button", {
       type: "button", class: label === it.provisional ? "provisional" : "", "data-label": label,
       onclick: () => resolve(it, label),
-    }, el("span", { class: "n" }, i + 1), label));
+    }, el("span", { class: "n" }, i + 1), label,
+       it.probs && label in it.probs ? el("span", { class: "p" }, " " + it.probs[label].toFixed(2)) : ""));
   });
+  const evidence = (title, hits) => hits && hits.length
+    ? el("div", { class: "evidence" }, el("h3", {}, title),
+         el("ul", {}, ...hits.map((h) => el("li", {}, el("strong", {}, h.title || h.doc), " — " + h.snippet,
+                                            h.resolution ? el("div", { class: "meta" }, "Resolution: " + h.resolution) : ""))))
+    : "";
   const others = el("div", { class: "labels others" });
   for (const label of it.labels || []) {
     if (it.candidates.includes(label)) continue;
@@ -127,6 +133,8 @@ function renderItem() {
           "Accept " + (it.provisional || ""))),
     others.childElementCount ? el("p", { class: "meta" }, "Other labels of this field:") : "",
     others,
+    evidence("Runbooks", it.kb),
+    evidence("Similar resolved tickets", it.similar),
     el("p", { id: "item-status", role: "status" }));
 }
 
@@ -260,8 +268,11 @@ async function ticket(id) {
        el("td", {}, d.confidence.toFixed(3)), el("td", {}, d.threshold > 1 ? "—" : d.threshold.toFixed(3)),
        el("td", {}, (d.set || []).join(", ")), el("td", {}, d.decided_at)));
   const esc = (t.escalations || []).map((e) => el("li", {}, e.field + ": " + e.backend + " — " + e.status + " (" + e.attempts + " attempts)"));
+  const redactions = (t.redactions || []).map((r) => r.placeholder + " (" + r.type + ")").join(", ");
   $("ticket").replaceChildren(
     el("h2", {}, "Ticket " + t.id),
+    el("pre", {}, t.text || ""),
+    el("p", { class: "meta" }, "Redactions applied: " + (redactions || "none")),
     el("table", {}, el("tr", {}, ...["field", "value", "tier", "confidence", "threshold", "evidence", "decided"].map((h) => el("th", {}, h))), ...rows),
     el("h3", {}, "Escalations"), esc.length ? el("ul", {}, ...esc) : el("p", {}, "none"),
     el("p", {}, el("a", { href: "#review" }, "← back to the queue")));

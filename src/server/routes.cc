@@ -1,5 +1,6 @@
 // The route table and its handlers (docs/api.md documents each).
 #include <algorithm>
+#include <cstring>
 
 #include "classify/classify.h"
 #include "server/server_impl.h"
@@ -39,6 +40,39 @@ std::string Param(const Request& r, const std::string& name) {
   if (!FL_CONCAT_(fl_r_, __LINE__).ok()) return ErrorFrom(FL_CONCAT_(fl_r_, __LINE__).status()); \
   lhs = std::move(FL_CONCAT_(fl_r_, __LINE__)).value()
 
+
+// text with the guard's findings replaced by placeholders; if the guard fails, nothing of
+// the text (fail closed). Types and placeholders found go to *entities when given.
+std::string Redacted(Context& ctx, const std::string& text, json* entities = nullptr) {
+  std::vector<guard::Span> spans;
+  if (!ctx.guard->Find(text, &spans).ok()) return "(withheld: the privacy guard could not scan this text)";
+  guard::Pseudonymizer p;
+  std::string out = p.Redact(text, spans);
+  if (entities != nullptr) {
+    *entities = json::array();
+    for (const auto& e : p.entries()) entities->push_back({{"placeholder", e.placeholder}, {"type", e.type}});
+  }
+  return out;
+}
+
+// The best k hits of index for text, as review evidence; redacted unless reveal.
+json Evidence(Context& ctx, const knowledge::Index& index, const std::string& text, const std::string& self,
+              bool reveal, int k) {
+  json hits = json::array();
+  for (const knowledge::Hit& h : index.Search(text.substr(0, 2000), k + 1)) {
+    const knowledge::Document d = index.document(h.doc);
+    if (d.id == self || static_cast<int>(hits.size()) == k) continue;
+    json hit = {{"doc", d.id}, {"title", reveal ? d.title : Redacted(ctx, d.title)}, {"score", h.score},
+                {"snippet", reveal ? h.snippet : Redacted(ctx, h.snippet)}};
+    const size_t res = d.body.rfind(knowledge::kResolutionMarker);
+    if (res != std::string::npos) {
+      const std::string resolution = d.body.substr(res + std::strlen(knowledge::kResolutionMarker));
+      hit["resolution"] = reveal ? resolution : Redacted(ctx, resolution);
+    }
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
 
 // --- health and metrics ------------------------------------------------------------------
 
@@ -176,6 +210,11 @@ Reply GetTicket(Context& ctx, const Request& r, const Caller&) {
   FL_REPLY_ASSIGN(const std::vector<store::Decision> decisions, db->DecisionsFor(id));
   json out = {{"id", r.captures[0]}, {"decisions", json::object()}};
   for (const store::Decision& d : decisions) out["decisions"][d.field] = pipeline::DecisionJson(d);
+  // The text as the guard redacts it, and what it found (types and placeholders only).
+  FL_REPLY_ASSIGN(const store::Store::Ticket t, db->GetTicket(id));
+  json redactions;
+  out["text"] = Redacted(ctx, t.text, &redactions);
+  out["redactions"] = redactions.is_null() ? json::array() : redactions;
   FL_REPLY_ASSIGN(const std::vector<store::Escalation> esc, db->EscalationsFor(id));
   out["escalations"] = json::array();
   for (const store::Escalation& e : esc) {
@@ -213,23 +252,21 @@ Reply ListReviewRoute(Context& ctx, const Request& r, const Caller& who) {
   json list = json::array();
   for (const store::ReviewItem& it : items) {
     FL_REPLY_ASSIGN(const store::Store::Ticket t, db->GetTicket(it.ticket_id));
-    std::string text = t.text;
-    if (!reveal) {  // redacted by default; the reviewer may reveal (audited)
-      std::vector<guard::Span> spans;
-      if (!ctx.guard->Find(t.text, &spans).ok()) {
-        text = "(withheld: the privacy guard could not scan this ticket)";
-      } else {
-        guard::Pseudonymizer p;
-        text = p.Redact(t.text, spans);
-      }
-    }
+    const std::string text = reveal ? t.text : Redacted(ctx, t.text);  // redacted unless revealed (audited)
     json item = {{"id", it.id},         {"ticket", t.external_id}, {"field", it.field},
                  {"state", it.state},   {"reason", it.reason},     {"created_at", it.created_at},
                  {"text", text},        {"redacted", !reveal}};
     item["candidates"] = json::parse(it.candidates_json.empty() ? "[]" : it.candidates_json, nullptr, false);
     for (int f = 0; f < ctx.model.num_fields(); ++f) {
-      if (ctx.model.field_name(f) == it.field) item["labels"] = ctx.model.labels(f);  // every choice
+      if (ctx.model.field_name(f) != it.field) continue;
+      item["labels"] = ctx.model.labels(f);  // every choice, with the specialist's probability
+      const std::vector<float> p = ctx.model.PredictAllFields(t.text)[f];
+      json probs = json::object();
+      for (size_t c = 0; c < p.size(); ++c) probs[ctx.model.labels(f)[c]] = p[c];
+      item["probs"] = std::move(probs);
     }
+    if (ctx.kb != nullptr) item["kb"] = Evidence(ctx, *ctx.kb, t.text, "", reveal, 2);
+    if (ctx.similar != nullptr) item["similar"] = Evidence(ctx, *ctx.similar, t.text, t.external_id, reveal, 2);
     FL_REPLY_ASSIGN(const std::vector<store::Decision> ds, db->DecisionsFor(it.ticket_id));
     for (const store::Decision& d : ds) {
       if (d.field == it.field) item["provisional"] = d.value;

@@ -303,6 +303,10 @@ Status Load(Context& ctx) {
     FL_ASSIGN_OR_RETURN(knowledge::Index kb, knowledge::Index::Load(ctx.config.kb_index));
     ctx.kb = std::make_unique<knowledge::Index>(std::move(kb));
   }
+  if (!ctx.config.tickets_index.empty()) {
+    FL_ASSIGN_OR_RETURN(knowledge::Index similar, knowledge::Index::Load(ctx.config.tickets_index));
+    ctx.similar = std::make_unique<knowledge::Index>(std::move(similar));
+  }
   const std::string db_path = o.data_dir + "/frontline.db";
   FL_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(db_path));
   ctx.triage_store = std::make_unique<store::Store>(std::move(s));

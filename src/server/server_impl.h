@@ -114,7 +114,7 @@ struct Context {
   pipeline::RoutingConfig routing;
   pipeline::TriageConfig config;
   std::unique_ptr<guard::Guard> guard;
-  std::unique_ptr<knowledge::Index> kb;
+  std::unique_ptr<knowledge::Index> kb, similar;  // knowledge.kb_index, knowledge.tickets_index
   std::unique_ptr<StorePool> stores;
   std::mutex triage_mu;  // one triage batch at a time
   std::unique_ptr<store::Store> triage_store;

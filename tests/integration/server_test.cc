@@ -166,6 +166,15 @@ TEST_F(ServerTest, ContractKeysScopesAndIdempotentTickets) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(Body(r)["decisions"]["category"]["value"], first["decisions"]["category"]["value"]);
   EXPECT_EQ(Get("/v1/tickets/NOPE", triage)->status, 404);
+  // Ticket detail shows the text as the guard redacts it, and what it removed.
+  ASSERT_EQ(Post("/v1/tickets", R"({"id":"PII-1","text":"please reset the password of maria.lopez@example.com"})", triage)
+                ->status,
+            200);
+  r = Get("/v1/tickets/PII-1", review);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["text"].get<std::string>().find("maria.lopez"), std::string::npos) << r->body;
+  ASSERT_FALSE(Body(r)["redactions"].empty()) << r->body;
+  EXPECT_EQ(Body(r)["redactions"][0]["type"], "EMAIL");
   r = Post("/v1/tickets", R"({"subject":"no id"})", triage);
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("'id'"), std::string::npos) << r->body;
@@ -193,6 +202,9 @@ TEST_F(ServerTest, ContractKeysScopesAndIdempotentTickets) {
   ASSERT_FALSE(items.empty()) << "escalated fields are queued for review";
   const json item = items[0];
   EXPECT_TRUE(item["redacted"].get<bool>());
+  ASSERT_TRUE(item["probs"].is_object()) << item;
+  for (const auto& c : item["candidates"]) EXPECT_TRUE(item["probs"].contains(c.get<std::string>())) << c;
+  EXPECT_GE(item["labels"].size(), item["candidates"].size());
   const std::string id = std::to_string(item["id"].get<int64_t>());
   EXPECT_EQ(Post("/v1/review/" + id + "/correct", R"({"label":"NOT-A-LABEL"})", review)->status, 400);
   const std::string label = item["candidates"].empty() ? "P3" : item["candidates"].back().get<std::string>();
