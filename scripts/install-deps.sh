@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake g++ make pkg-config
   nlohmann-json3-dev libcli11-dev libsqlite3-dev
-  libcpp-httplib-dev libssl-dev libpcre2-dev
+  libcpp-httplib-dev libssl-dev libpcre2-dev openssl
   libgtest-dev libgmock-dev
   python3
   fasttext libxapian-dev wrk
