@@ -81,6 +81,14 @@ class ServerTest : public ::testing::Test {
     FAIL() << "frontline serve did not start; see " << data << "/serve.log";
   }
 
+  // frontline serve with flags exits with an error naming `message` before it listens.
+  void ExpectRefusedAtStart(const std::string& data, const std::string& flags, const std::string& message) {
+    auto r = Sh(std::string(FL_BINARY) + " serve --data-dir " + data + " --model " + dir_ + "/m.flm --port 1 " + flags,
+                true);
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.out.find(message), std::string::npos) << r.out;
+  }
+
   // SIGTERM and the exit status.
   int Stop() {
     kill(pid_, SIGTERM);
@@ -267,11 +275,7 @@ TEST_F(ServerTest, WebhookMapsATicketingSystemsPayload) {
   EXPECT_EQ(Post("/v1/webhook/servicenow", "{}", "")->status, 401);
   // A config with a bad pointer is refused at start, naming the key.
   std::ofstream(data + "/bad.json") << R"({"webhooks": {"x": {"id": "number"}}})";
-  auto bad = Sh(std::string(FL_BINARY) + " serve --data-dir " + data + " --model " + dir_ + "/m.flm --port 1 --config " +
-                    data + "/bad.json",
-                true);
-  EXPECT_NE(bad.code, 0);
-  EXPECT_NE(bad.out.find("webhooks.x"), std::string::npos) << bad.out;
+  ExpectRefusedAtStart(data, "--config " + data + "/bad.json", "webhooks.x");
 }
 
 TEST_F(ServerTest, ServesHttpsWithACertificateAndKey) {
@@ -295,11 +299,7 @@ TEST_F(ServerTest, ServesHttpsWithACertificateAndKey) {
   auto p = plain.Get("/healthz");
   EXPECT_TRUE(!p || p->status != 200);
   // A key without a certificate is refused at start.
-  auto bad = Sh(std::string(FL_BINARY) + " serve --data-dir " + data + " --model " + dir_ + "/m.flm --port 1 --tls-key " +
-                    data + "/key.pem",
-                true);
-  EXPECT_NE(bad.code, 0);
-  EXPECT_NE(bad.out.find("TLS needs both"), std::string::npos) << bad.out;
+  ExpectRefusedAtStart(data, "--tls-key " + data + "/key.pem", "TLS needs both");
 }
 
 TEST_F(ServerTest, HostileInputGetsItsStatusAndTheServerKeepsServing) {

@@ -7,15 +7,10 @@
 #include <gtest/gtest.h>
 
 #include "knowledge/knowledge.h"
+#include "text/temp_dir.h"
 
 namespace fl::knowledge {
 namespace {
-
-std::string TempDir() {
-  std::string tmpl = ::testing::TempDir() + "/fl_answer_test.XXXXXX";
-  EXPECT_NE(mkdtemp(tmpl.data()), nullptr);
-  return tmpl;
-}
 
 Index Runbooks() {
   return Index::Build(
@@ -72,7 +67,8 @@ TEST(AnswerTest, ConfidenceAndTheGate) {
 }
 
 TEST(AnswerTest, GateFileRoundTripsAndIsNamedWhenMissing) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   auto missing = LoadAnswerGate(dir);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);

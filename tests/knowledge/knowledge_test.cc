@@ -8,15 +8,10 @@
 #include <gtest/gtest.h>
 
 #include "knowledge/knowledge.h"
+#include "text/temp_dir.h"
 
 namespace fl::knowledge {
 namespace {
-
-std::string TempDir() {
-  std::string tmpl = ::testing::TempDir() + "/fl_knowledge_test.XXXXXX";
-  EXPECT_NE(mkdtemp(tmpl.data()), nullptr);
-  return tmpl;
-}
 
 TEST(AnalyzeTest, PorterStemmerReferenceCases) {
   // From Porter's paper and the reference vocabulary.
@@ -84,7 +79,8 @@ TEST(IndexTest, TitleWeightLiftsTitleMatches) {
 }
 
 TEST(IndexTest, SaveLoadRoundTripAndCorruption) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   Index index = Index::Build({{"a.md", "", "VPN", "Setup > Windows", "Install AnyConnect and log in."},
                               {"b.md", "", "Printer", "", "Clear the jam on floor 3."}},
                              {});
@@ -122,7 +118,8 @@ TEST(SnippetTest, HighlightsTheDensestWindow) {
 }
 
 TEST(LoadTest, MarkdownHtmlTextAndTickets) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   std::filesystem::create_directories(dir + "/kb/sub");
   std::ofstream(dir + "/kb/vpn.md") << "# VPN\nIntro.\n## Setup\n### Windows\nInstall it.\n## Errors\nError 809.\n";
   std::ofstream(dir + "/kb/sub/printer.html")

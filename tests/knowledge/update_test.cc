@@ -11,15 +11,10 @@
 #include <gtest/gtest.h>
 
 #include "knowledge/knowledge.h"
+#include "text/temp_dir.h"
 
 namespace fl::knowledge {
 namespace {
-
-std::string TempDir() {
-  std::string tmpl = ::testing::TempDir() + "/fl_update_test.XXXXXX";
-  EXPECT_NE(mkdtemp(tmpl.data()), nullptr);
-  return tmpl;
-}
 
 const char* kWords[] = {"vpn",    "printer", "outlook", "password", "reset",  "disk",    "full",  "error",
                         "login",  "laptop",  "wifi",    "teams",    "crash",  "license", "token", "expired",
@@ -66,7 +61,8 @@ void ExpectSameResults(const Index& a, const Index& b) {
 }
 
 TEST(UpdateTest, AddReplaceDeleteEqualsAFreshBuild) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   UpdateOptions u;
   u.max_segments = 100;  // no merging: the multi-segment snapshot is what is checked
   u.max_deleted = 1.0;
@@ -135,7 +131,8 @@ TEST(UpdateTest, AddReplaceDeleteEqualsAFreshBuild) {
 }
 
 TEST(UpdateTest, PruneAndAutomaticMerge) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   UpdateOptions u;
   u.max_segments = 3;
   for (int s = 0; s < 5; ++s) {
@@ -162,7 +159,8 @@ TEST(UpdateTest, PruneAndAutomaticMerge) {
 // Readers loading while a writer updates always get a complete snapshot: every source
 // with both its chunks, from one version.
 TEST(UpdateTest, ReadersSeeWholeSnapshotsDuringUpdates) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   UpdateOptions u;
   u.max_segments = 3;
   std::vector<Document> docs;
@@ -192,7 +190,8 @@ TEST(UpdateTest, ReadersSeeWholeSnapshotsDuringUpdates) {
 }
 
 TEST(UpdateTest, BrokenManifestsAndMissingSegmentsAreRefusedWithTheirPath) {
-  const std::string dir = TempDir();
+  const testing::TempDir tmp;
+  const std::string dir = tmp.path();
   ASSERT_TRUE(Index::Build(SourceDocs(1, 0), {}).Save(dir).ok());
   {
     std::ofstream(dir + "/MANIFEST") << "{\"format\": \"frontline-knowledge\", \"version\": 2";
@@ -211,7 +210,8 @@ TEST(UpdateTest, BrokenManifestsAndMissingSegmentsAreRefusedWithTheirPath) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find(".fls: no such file"), std::string::npos) << r.status().ToString();
   // An index of the first format is named as such.
-  const std::string old = TempDir();
+  const testing::TempDir old_tmp;
+  const std::string old = old_tmp.path();
   std::ofstream(old + "/index.flk") << "FLKNOW1\n";
   r = Index::Load(old);
   ASSERT_FALSE(r.ok());
