@@ -27,14 +27,16 @@ bench: build
 	bash bench/knowledge.sh $(BUILD)/frontline
 	bash bench/serve.sh $(BUILD)/frontline
 
-# The request-body fuzzer (clang-14 libFuzzer, ASan + UBSan), for FUZZ_SECONDS.
+# The fuzzers (clang-14 libFuzzer, ASan + UBSan): request bodies and GGUF files, each for
+# FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DFL_FUZZ=ON -DFL_BUILD_TESTS=OFF >/dev/null
-	cmake --build $(BUILD)-fuzz -j$(JOBS) --target fuzz_request
-	mkdir -p $(BUILD)-fuzz/corpus
+	cmake --build $(BUILD)-fuzz -j$(JOBS) --target fuzz_request fuzz_gguf
+	mkdir -p $(BUILD)-fuzz/corpus $(BUILD)-fuzz/gguf-corpus
 	$(BUILD)-fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)-fuzz/corpus fuzz/corpus
+	$(BUILD)-fuzz/fuzz_gguf -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)-fuzz/gguf-corpus fuzz/gguf-corpus
 
 clean:
 	rm -rf $(BUILD) demo-out

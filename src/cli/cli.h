@@ -52,6 +52,8 @@ void AddReviewCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>*
 void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 // Registers redact / restore / train-ner.
 void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+// model info, tokenize (lm_commands.cc).
+void AddLmCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 // serve, keys create | list | revoke (server_commands.cc).
 void AddServerCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 

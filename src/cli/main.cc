@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   fl::cli::AddGuardCommands(&app, &commands);
   fl::cli::AddKnowledgeCommands(&app, &commands);
   fl::cli::AddServerCommands(&app, &commands);
+  fl::cli::AddLmCommands(&app, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
