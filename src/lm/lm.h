@@ -5,6 +5,10 @@
 //              offset and size is checked against the file before use
 //   WriteGguf  the small writer the tests use to make fixtures (tiny and corrupt files)
 //
+//   Tokenizer  the model's tokenizer from its GGUF metadata: SentencePiece-style (llama),
+//              byte-level BPE (gpt2, with the pre-tokenizer of tokenizer.ggml.pre) and
+//              WordPiece (bert); encode, decode, streaming decode
+//
 // Start here: `FL_ASSIGN_OR_RETURN(auto f, fl::lm::GgufFile::Open("model.gguf"));
 //              const auto* arch = f.Find("general.architecture");`
 //
@@ -126,5 +130,56 @@ Value IntValue(int64_t v, ValueType type = ValueType::kInt32);
 Value FloatValue(double v, ValueType type = ValueType::kFloat32);
 Value BoolValue(bool v);
 Value ArrayValue(ValueType element, std::vector<Value> items);
+
+// ---------------------------------------------------------------------------------------
+// Tokenizers (tokenizer.cc, bpe.cc)
+// ---------------------------------------------------------------------------------------
+
+enum class TokenizerKind { kSpm, kBpe, kWordPiece };
+
+struct EncodeOptions {
+  bool add_special = true;     // BOS / EOS as tokenizer.ggml.add_bos_token / add_eos_token say
+  bool parse_special = false;  // recognise control tokens ("<|im_end|>") written in the text
+};
+
+class Tokenizer {
+ public:
+  // From tokenizer.ggml.* metadata. InvalidArgument for a model or pre-tokenizer this
+  // build does not know, or inconsistent arrays.
+  static Result<Tokenizer> FromGguf(const GgufFile& file);
+  Tokenizer(Tokenizer&&) noexcept;
+  Tokenizer& operator=(Tokenizer&&) noexcept;
+  ~Tokenizer();
+
+  std::vector<int32_t> Encode(std::string_view text, const EncodeOptions& options = {}) const;
+  // The text of ids (byte fallback and byte-level tokens turned back into bytes); control
+  // tokens are skipped unless keep_special.
+  std::string Decode(const std::vector<int32_t>& ids, bool keep_special = false) const;
+  // The raw vocabulary entry of id ("▁hello", "Ġworld", "<0x0A>").
+  const std::string& Piece(int32_t id) const;
+  int32_t vocab_size() const;
+  TokenizerKind kind() const;
+  int32_t bos() const;  // -1 when none
+  int32_t eos() const;
+
+ private:
+  Tokenizer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  friend class StreamDecoder;
+};
+
+// Decodes a token stream piece by piece without ever emitting half a UTF-8 character:
+// bytes of an incomplete sequence are held until the sequence completes.
+class StreamDecoder {
+ public:
+  explicit StreamDecoder(const Tokenizer& tokenizer) : tokenizer_(tokenizer) {}
+  std::string Push(int32_t id);  // what can be shown now
+  std::string Finish();          // whatever is held (invalid bytes as U+FFFD)
+
+ private:
+  const Tokenizer& tokenizer_;
+  std::string pending_;
+};
 
 }  // namespace fl::lm
