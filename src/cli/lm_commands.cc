@@ -1,5 +1,6 @@
 // frontline model info | tokenize: the local LM runtime's files.
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -84,6 +85,36 @@ json InfoJson(const lm::GgufFile& f) {
 }  // namespace
 
 void AddLmCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands) {
+  {
+    auto* sub = app->add_subcommand("tokenize", "Tokenize stdin with a GGUF model's tokenizer");
+    auto path = std::make_shared<std::string>();
+    auto ids_only = std::make_shared<bool>(false);
+    auto no_bos = std::make_shared<bool>(false);
+    auto parse_special = std::make_shared<bool>(false);
+    sub->add_option("--model", *path, "A .gguf file (a vocab-only file is enough)")->required();
+    sub->add_flag("--ids", *ids_only, "Print only the token ids, on one line");
+    sub->add_flag("--no-bos", *no_bos, "Do not add BOS/EOS even when the model asks for them");
+    sub->add_flag("--parse-special", *parse_special, "Recognise control tokens written in the text");
+    commands->emplace_back(sub, [=] {
+      auto f = lm::GgufFile::Open(*path);
+      if (!f.ok()) return Fail(f.status().ToString());
+      auto tok = lm::Tokenizer::FromGguf(*f);
+      if (!tok.ok()) return Fail(*path + ": " + tok.status().ToString());
+      // All of stdin as one text, bytes as given.
+      std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+      const std::vector<int32_t> ids = tok->Encode(text, {.add_special = !*no_bos, .parse_special = *parse_special});
+      if (*ids_only) {
+        for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? " " : "") << ids[i];
+        std::cout << "\n";
+        return 0;
+      }
+      for (int32_t id : ids) {
+        std::cout << id << "\t" << json(tok->Piece(id)).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+      }
+      std::cerr << ids.size() << " tokens\n";
+      return 0;
+    });
+  }
   auto* model = app->add_subcommand("model", "Local LM files (GGUF)");
   model->require_subcommand(1);
   auto* sub = model->add_subcommand("info", "What a GGUF file holds: architecture, size, quantisation, tokenizer");

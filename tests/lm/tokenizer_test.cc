@@ -71,3 +71,112 @@ INSTANTIATE_TEST_SUITE_P(Vocabs, VectorsTest, ::testing::ValuesIn(kVocabs),
 
 }  // namespace
 }  // namespace fl::lm
+
+namespace fl::lm {
+namespace {
+
+Value Strings(std::vector<std::string> items) {
+  std::vector<Value> v;
+  for (std::string& s : items) v.push_back(StringValue(std::move(s)));
+  return ArrayValue(ValueType::kString, std::move(v));
+}
+
+Result<Tokenizer> Make(std::vector<std::pair<std::string, Value>> kv) {
+  FL_ASSIGN_OR_RETURN(GgufFile f, GgufFile::Parse(WriteGguf(kv, {}), "tiny"));
+  return Tokenizer::FromGguf(f);
+}
+
+// "Ġ" is the byte-level form of a space; "Ã" "©" are the two bytes of "é".
+Result<Tokenizer> TinyBpe() {
+  return Make({{"tokenizer.ggml.model", StringValue("gpt2")},
+               {"tokenizer.ggml.pre", StringValue("gpt-2")},
+               {"tokenizer.ggml.tokens", Strings({"a", "b", "c", "Ġ", "ab", "abc", "Ġa", "Ġab", "Ã", "©", "<|end|>", "<tool>"})},
+               {"tokenizer.ggml.token_type", ArrayValue(ValueType::kInt32, {IntValue(1), IntValue(1), IntValue(1), IntValue(1),
+                                                                            IntValue(1), IntValue(1), IntValue(1), IntValue(1),
+                                                                            IntValue(1), IntValue(1), IntValue(3), IntValue(4)})},
+               {"tokenizer.ggml.merges", Strings({"a b", "ab c", "Ġ a", "Ġa b"})}});
+}
+
+TEST(TokenizerTest, BpeMergesByRank) {
+  auto t = TinyBpe();
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->kind(), TokenizerKind::kBpe);
+  // "abc" merges fully; in " ab" the pair "a b" (rank 0) beats "Ġ a" (rank 2).
+  EXPECT_EQ(t->Encode("abc ab", {.add_special = false}), (std::vector<int32_t>{5, 3, 4}));
+  EXPECT_EQ(t->Decode({5, 3, 4}), "abc ab");
+  EXPECT_EQ(t->Decode(t->Encode("é", {.add_special = false})), "é") << "byte-level round trip";
+}
+
+TEST(TokenizerTest, SpecialTokensAndStreaming) {
+  auto t = TinyBpe();
+  ASSERT_TRUE(t.ok());
+  // Control tokens only when asked; user-defined ones always.
+  EXPECT_EQ(t->Encode("ab<|end|>", {.add_special = false, .parse_special = true}), (std::vector<int32_t>{4, 10}));
+  EXPECT_NE(t->Encode("ab<|end|>", {.add_special = false, .parse_special = false}).back(), 10);
+  EXPECT_EQ(t->Encode("ab<tool>", {.add_special = false}), (std::vector<int32_t>{4, 11}));
+  EXPECT_EQ(t->Decode({4, 10}), "ab") << "control tokens are skipped";
+  EXPECT_EQ(t->Decode({4, 10}, true), "ab<|end|>");
+  // Streaming never emits half of "é" (two byte-level tokens).
+  StreamDecoder stream(*t);
+  EXPECT_EQ(stream.Push(4), "ab");
+  EXPECT_EQ(stream.Push(8), "") << "the first byte of é waits";
+  EXPECT_EQ(stream.Push(9), "é");
+  EXPECT_EQ(stream.Push(8), "");
+  EXPECT_EQ(stream.Finish(), "\xEF\xBF\xBD") << "a dangling byte becomes U+FFFD at the end";
+}
+
+TEST(TokenizerTest, SentencePieceMergesByScoreWithByteFallback) {
+  auto t = Make({{"tokenizer.ggml.model", StringValue("llama")},
+                 {"tokenizer.ggml.tokens", Strings({"<unk>", "<s>", "</s>", "▁", "a", "b", "▁a", "▁ab", "<0x21>"})},
+                 {"tokenizer.ggml.scores", ArrayValue(ValueType::kFloat32, {FloatValue(0), FloatValue(0), FloatValue(0),
+                                                                            FloatValue(-1), FloatValue(-2), FloatValue(-2),
+                                                                            FloatValue(-3), FloatValue(-0.5), FloatValue(0)})},
+                 {"tokenizer.ggml.token_type", ArrayValue(ValueType::kInt32, {IntValue(2), IntValue(3), IntValue(3), IntValue(1),
+                                                                              IntValue(1), IntValue(1), IntValue(1), IntValue(1),
+                                                                              IntValue(6)})}});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  // "▁ab" (one merge chain) and "!" by its byte; BOS by default for llama.
+  EXPECT_EQ(t->Encode("ab!"), (std::vector<int32_t>{1, 7, 8}));
+  EXPECT_EQ(t->Encode("ab!", {.add_special = false}), (std::vector<int32_t>{7, 8}));
+  EXPECT_EQ(t->Decode({1, 7, 8}), "ab!");
+}
+
+TEST(TokenizerTest, WordPieceLowerCasesStripsAccentsAndSplitsPunctuation) {
+  auto t = Make({{"tokenizer.ggml.model", StringValue("bert")},
+                 {"tokenizer.ggml.tokens", Strings({"[UNK]", "▁play", "ing", "▁world", "▁,", "▁!"})},
+                 {"tokenizer.ggml.unknown_token_id", UintValue(0)}});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->Encode("Playing, Wörld!", {.add_special = false}), (std::vector<int32_t>{1, 2, 4, 3, 5}));
+  EXPECT_EQ(t->Encode("xyz", {.add_special = false}), (std::vector<int32_t>{0}));
+}
+
+TEST(TokenizerTest, UnknownModelsArePlainErrors) {
+  auto t = Make({{"tokenizer.ggml.model", StringValue("rwkv")}, {"tokenizer.ggml.tokens", Strings({"a"})}});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("rwkv"), std::string::npos);
+  t = Make({{"tokenizer.ggml.model", StringValue("gpt2")},
+            {"tokenizer.ggml.pre", StringValue("martian")},
+            {"tokenizer.ggml.tokens", Strings({"a"})},
+            {"tokenizer.ggml.merges", Strings({})}});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("martian"), std::string::npos);
+  EXPECT_FALSE(Make({{"tokenizer.ggml.model", StringValue("gpt2")}}).ok()) << "no tokens";
+}
+
+// Byte-level vocabularies decode what they encode, byte for byte.
+TEST(TokenizerTest, RealVocabulariesRoundTrip) {
+  const std::string text = "Ticket INC-4711: VPN fällt aus 😀 — error 0x80070005\n\tcurl -s https://x.example/a?b=1";
+  int checked = 0;
+  for (const char* name : {"gpt-2", "llama-bpe", "qwen2", "llama-spm"}) {
+    auto f = GgufFile::Open(std::string(FL_SHARED_DATA "/tokenizer-vectors/ggml-vocab-") + name + ".gguf");
+    if (!f.ok()) continue;
+    auto t = Tokenizer::FromGguf(*f);
+    ASSERT_TRUE(t.ok()) << name;
+    EXPECT_EQ(t->Decode(t->Encode(text, {.add_special = false})), text) << name;
+    ++checked;
+  }
+  if (checked == 0) GTEST_SKIP() << "shared tokenizer vectors not found";
+}
+
+}  // namespace
+}  // namespace fl::lm
