@@ -26,6 +26,7 @@ bench: build
 	bash bench/guard.sh $(BUILD)/frontline
 	bash bench/knowledge.sh $(BUILD)/frontline
 	bash bench/serve.sh $(BUILD)/frontline
+	bash bench/tokenize.sh $(BUILD)/frontline
 
 # The fuzzers (clang-14 libFuzzer, ASan + UBSan): request bodies and GGUF files, each for
 # FUZZ_SECONDS.
