@@ -230,24 +230,38 @@ function drawTierChart(ds) {
   $("tier-chart").replaceChildren(s);
 }
 
+// Automation rate per field and hour: one bar per field in each hour's group.
 function drawTimeChart(ds) {
+  const fields = [...new Set(ds.map((d) => d.field))].sort();
+  const colors = ["#1f8a4c", "#2459d6", "#7a5af8", "#b54708", "#0e7490", "#a21caf"];
   const byHour = new Map();
   for (const d of ds) {
     const h = d.decided_at.slice(0, 13);
-    const b = byHour.get(h) || { n: 0, auto: 0 };
+    if (!byHour.has(h)) byHour.set(h, new Map());
+    const b = byHour.get(h).get(d.field) || { n: 0, auto: 0 };
     b.n++;
     if (d.tier !== "human") b.auto++;
-    byHour.set(h, b);
+    byHour.get(h).set(d.field, b);
   }
   const hours = [...byHour.keys()].sort();
-  const W = Math.max(200, hours.length * 40 + 60), H = 160;
-  const s = svg("svg", { width: W, height: H, role: "img", "aria-label": "automation rate per hour" });
+  const bar = 16, group = fields.length * bar + 16, H = 180;
+  const W = Math.max(320, 50 + hours.length * group + 160);
+  const s = svg("svg", { width: W, height: H, role: "img", "aria-label": "automation rate per field per hour" });
   hours.forEach((h, i) => {
-    const b = byHour.get(h), rate = b.auto / b.n, bh = rate * (H - 40);
-    s.append(svg("rect", { x: 40 + i * 40, y: H - 20 - bh, width: 28, height: bh, fill: "#1f8a4c" }, (100 * rate).toFixed(0) + " %"));
-    s.append(svg("text", { x: 40 + i * 40, y: H - 5 }, h.slice(11) + "h"));
+    fields.forEach((f, k) => {
+      const b = byHour.get(h).get(f);
+      if (!b) return;
+      const rate = b.auto / b.n, bh = rate * (H - 40);
+      s.append(svg("rect", { x: 45 + i * group + k * bar, y: H - 20 - bh, width: bar - 3, height: bh, fill: colors[k % colors.length] },
+                   f + " " + h.slice(11) + "h: " + (100 * rate).toFixed(0) + " % of " + b.n));
+    });
+    s.append(svg("text", { x: 45 + i * group, y: H - 5 }, h.slice(5, 10) + " " + h.slice(11) + "h"));
   });
-  s.append(svg("text", { x: 0, y: 14 }, "100 %"));
+  fields.forEach((f, k) => {
+    s.append(svg("rect", { x: W - 140, y: 10 + k * 16, width: 10, height: 10, fill: colors[k % colors.length] }));
+    s.append(svg("text", { x: W - 125, y: 19 + k * 16 }, f));
+  });
+  s.append(svg("text", { x: 0, y: 24 }, "100 %"));
   s.append(svg("text", { x: 0, y: H - 20 }, "0 %"));
   $("time-chart").replaceChildren(s);
 }
