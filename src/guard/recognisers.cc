@@ -63,7 +63,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0.75, ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach", 0.2, false},
       {"phone-national", "PHONE", R"((?<![\w.+-])(?<!\d )0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
        ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
-      {"phone-context", "PHONE", R"((?<![\w.+-])(?<!\d )\(?\d{2,4}\)?(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))", 0, 0.3,
+      // A national number with its trunk 0 and the full length of one (10-11 digits:
+      // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1"), in brackets or grouped.
+      {"phone-national-full", "PHONE",
+       R"((?<![\w.+:/\[-])(?<!\d )(?:\(0\d{1,4}\)\s?|0\d{1,4}[ -])\d{2,8}(?:[ -]\d{2,6}){0,3}(?![\w:/-]|\.\d))", 0,
+       0.55, ValidNationalPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
+      {"phone-context", "PHONE", R"((?<![\w.+-])(?<!\d )\(?\d{2,5}\)?(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))", 0, 0.3,
        ValidPhone,
        "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering|reach me|whatsapp|sms|text me|registered number|"
        "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach",

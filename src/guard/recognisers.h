@@ -42,6 +42,8 @@ bool ValidIpv4Cidr(std::string_view s);  // an address with an optional "/nn" su
 bool ValidIban(std::string_view s);
 bool ValidIpv6(std::string_view s);
 bool ValidPhone(std::string_view s);
+// A national number with its trunk 0: 10 or 11 digits, in at least two groups.
+bool ValidNationalPhone(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);

@@ -145,8 +145,17 @@ bool ValidIpv6(std::string_view s) {
 }
 
 bool ValidPhone(std::string_view s) {
-  const std::string d = Digits(s);
+  // The number without its extension ("x8787", "ext. 12") and international prefix "00":
+  // 7 to 15 digits (E.164 allows 15).
+  const size_t ext = s.find_first_of("xXeE");
+  std::string d = Digits(s.substr(0, ext));
+  if (d.rfind("00", 0) == 0) d.erase(0, 2);
   return d.size() >= 7 && d.size() <= 15;
+}
+
+bool ValidNationalPhone(std::string_view s) {
+  const std::string d = Digits(s);
+  return d.size() >= 10 && d.size() <= 11 && d[0] == '0';
 }
 
 bool ValidSecretEntropy(std::string_view s) {

@@ -51,6 +51,16 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "nic 00:1A:2B:3C:4D:5E"), (Pairs{{"MAC_ADDRESS", "00:1A:2B:3C:4D:5E"}}));
   EXPECT_EQ(Found(g, "call +44 20 7946 0958 please"), (Pairs{{"PHONE", "+44 20 7946 0958"}}));
   EXPECT_EQ(Found(g, "phone (415) 555-0132"), (Pairs{{"PHONE", "(415) 555-0132"}}));
+  // Extensions do not count towards the 15-digit limit; "00" is an international prefix.
+  EXPECT_EQ(Found(g, "call me at 001-262-491-4463x8787 please"), (Pairs{{"PHONE", "001-262-491-4463x8787"}}));
+  EXPECT_EQ(Found(g, "reach me on +1-470-252-0563x4445"), (Pairs{{"PHONE", "+1-470-252-0563x4445"}}));
+  EXPECT_EQ(Found(g, "my number is (624)803-6154x5066."), (Pairs{{"PHONE", "(624)803-6154x5066"}}));
+  // National numbers with their trunk 0 at full length need no context word; log
+  // prefixes and times that look alike are not numbers.
+  EXPECT_EQ(Found(g, "He left 0412 345 678 on the form."), (Pairs{{"PHONE", "0412 345 678"}}));
+  EXPECT_EQ(Found(g, "He left 01 42 68 53 00 on the form."), (Pairs{{"PHONE", "01 42 68 53 00"}}));
+  EXPECT_EQ(Found(g, "He left (05287) 47362 on the form."), (Pairs{{"PHONE", "(05287) 47362"}}));
+  EXPECT_TRUE(Found(g, "[0705/123456.789:WARNING:dns]").empty());
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
