@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <queue>
 #include <unordered_map>
 
@@ -131,13 +132,23 @@ const std::vector<std::string>* PreTokenizer(const std::string& pre) {
 
 }  // namespace
 
+// Hashing that lets string maps be searched with a string_view (no temporary strings).
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+using StringMap = std::unordered_map<std::string, int32_t, ViewHash, std::equal_to<>>;
+
 struct Tokenizer::Impl {
   TokenizerKind kind = TokenizerKind::kSpm;
   std::vector<std::string> pieces;
   std::vector<float> scores;
   std::vector<int32_t> types;
-  std::unordered_map<std::string, int32_t> ids;
-  std::unordered_map<std::string, int32_t> merge_rank;  // BPE: "left right" -> rank
+  StringMap ids;
+  StringMap merge_rank;  // BPE: "left right" -> rank
+  // BPE: pieces seen before and their tokens (text repeats words); bounded.
+  mutable std::mutex cache_mu;
+  mutable std::unordered_map<std::string, std::vector<int32_t>, ViewHash, std::equal_to<>> cache;
   std::vector<std::unique_ptr<Regex>> pre;              // BPE pre-tokenizer
   bool ignore_merges = false;                           // BPE: a whole word in the vocab wins
   bool add_bos = false, add_eos = false, add_space_prefix = true;
@@ -145,7 +156,7 @@ struct Tokenizer::Impl {
   size_t max_piece = 0;
   std::vector<int32_t> specials;  // control / user-defined ids, longest text first
 
-  int32_t Id(const std::string& s) const {
+  int32_t Id(std::string_view s) const {
     const auto it = ids.find(s);
     return it == ids.end() ? -1 : it->second;
   }
@@ -203,13 +214,23 @@ void Tokenizer::Impl::Bpe(std::string_view text, std::vector<int32_t>* out) cons
         continue;
       }
     }
+    {
+      std::lock_guard<std::mutex> lock(cache_mu);
+      if (const auto it = cache.find(word); it != cache.end()) {
+        out->insert(out->end(), it->second.begin(), it->second.end());
+        continue;
+      }
+    }
+    const size_t first = out->size();
     std::vector<std::string> sym = Utf8Chars(word);
+    std::string key;
     // Merge the adjacent pair of lowest rank until none is left (leftmost on ties).
     while (sym.size() > 1) {
       int best = -1;
       int32_t best_rank = INT32_MAX;
       for (size_t i = 0; i + 1 < sym.size(); ++i) {
-        const auto it = merge_rank.find(sym[i] + " " + sym[i + 1]);
+        key.assign(sym[i]).append(" ").append(sym[i + 1]);
+        const auto it = merge_rank.find(key);
         if (it != merge_rank.end() && it->second < best_rank) {
           best_rank = it->second;
           best = static_cast<int>(i);
@@ -228,6 +249,9 @@ void Tokenizer::Impl::Bpe(std::string_view text, std::vector<int32_t>* out) cons
         if (const int32_t id = Id(c); id >= 0) out->push_back(id);
       }
     }
+    std::lock_guard<std::mutex> lock(cache_mu);
+    if (cache.size() > 100000) cache.clear();
+    cache.emplace(std::move(word), std::vector<int32_t>(out->begin() + first, out->end()));
   }
 }
 
@@ -265,7 +289,7 @@ void Tokenizer::Impl::Spm(std::string_view raw, bool prefix, std::vector<int32_t
   std::priority_queue<Bigram> queue;
   auto try_add = [&](int l, int r) {
     if (l < 0 || r < 0) return;
-    const std::string s = text.substr(sym[l].start, sym[l].len + sym[r].len);
+    const std::string_view s = std::string_view(text).substr(sym[l].start, sym[l].len + sym[r].len);
     const int32_t id = Id(s);
     if (id < 0) return;
     queue.push({l, r, scores[id], s.size()});
