@@ -35,5 +35,7 @@ fi
 BROWSER="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
 if [ ! -d "$BROWSER/node_modules/playwright-core" ]; then
   echo "install-deps: npm ci in tests/browser (playwright-core)" >&2
-  npm ci --prefix "$BROWSER" --no-audit --no-fund --loglevel=error >/dev/null
+  # Without the npm registry the browser test reports itself skipped; nothing else needs it.
+  npm ci --prefix "$BROWSER" --no-audit --no-fund --loglevel=error >/dev/null ||
+    echo "install-deps: warning: npm ci failed; the browser test will be skipped" >&2
 fi
