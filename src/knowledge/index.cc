@@ -241,15 +241,19 @@ Result<Index> Index::Open(const std::string& dir, const Manifest& m) {
     index.segments_.push_back(std::move(seg));
     index.files_.push_back(e.file);
   }
-  index.Finish();
+  // Deletion marks first, so Finish computes the statistics of live documents once.
+  int base = 0;
   for (size_t s = 0; s < m.segments.size(); ++s) {
+    const int n = index.segments_[s]->size();
+    index.deleted_.resize(base + n, 0);
     for (uint32_t d : m.segments[s].deleted) {
-      if (d >= static_cast<uint32_t>(index.segments_[s]->size())) {
+      if (d >= static_cast<uint32_t>(n)) {
         return DataLossError(dir + "/MANIFEST: deleted document " + std::to_string(d) + " is not in " +
                              m.segments[s].file);
       }
-      index.deleted_[index.base_[s] + d] = 1;
+      index.deleted_[base + d] = 1;
     }
+    base += n;
   }
   index.Finish();
   return index;

@@ -73,6 +73,11 @@ struct Document {
 
 // A ticket document's body is its body, then this marker and its resolution.
 inline constexpr char kResolutionMarker[] = "\n\nResolution: ";
+// The resolution of a resolved-ticket document; "" for other documents.
+inline std::string Resolution(const Document& d) {
+  const size_t at = d.body.rfind(kResolutionMarker);
+  return at == std::string::npos ? "" : d.body.substr(at + sizeof(kResolutionMarker) - 1);
+}
 
 struct LoadOptions {
   // Ticket exports (.csv / .jsonl): the columns to use.

@@ -142,7 +142,6 @@ Result<UpdateStats> UpdateIndex(const std::string& dir, std::vector<Document> do
   const int64_t dead = index.size() - index.live_documents() + stats.deleted;
   const int segments = static_cast<int>(index.segments_.size()) + (added.empty() ? 0 : 1);
   if (segments > options.max_segments || dead > options.max_deleted * slots) {
-    index.Finish();
     std::vector<Document> all = LiveDocuments(index);
     for (Document& d : added) all.push_back(std::move(d));
     stats.compacted = true;

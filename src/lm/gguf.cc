@@ -367,42 +367,13 @@ std::string WriteGguf(const std::vector<std::pair<std::string, Value>>& metadata
   return out;
 }
 
-Value StringValue(std::string s) {
-  Value v;
-  v.type = ValueType::kString;
-  v.s = std::move(s);
-  return v;
-}
-Value UintValue(uint64_t x, ValueType type) {
-  Value v;
-  v.type = type;
-  v.u = x;
-  return v;
-}
-Value IntValue(int64_t x, ValueType type) {
-  Value v;
-  v.type = type;
-  v.i = x;
-  return v;
-}
-Value FloatValue(double x, ValueType type) {
-  Value v;
-  v.type = type;
-  v.f = x;
-  return v;
-}
-Value BoolValue(bool x) {
-  Value v;
-  v.type = ValueType::kBool;
-  v.b = x;
-  return v;
-}
+Value StringValue(std::string s) { return {.type = ValueType::kString, .s = std::move(s)}; }
+Value UintValue(uint64_t x, ValueType type) { return {.type = type, .u = x}; }
+Value IntValue(int64_t x, ValueType type) { return {.type = type, .i = x}; }
+Value FloatValue(double x, ValueType type) { return {.type = type, .f = x}; }
+Value BoolValue(bool x) { return {.type = ValueType::kBool, .b = x}; }
 Value ArrayValue(ValueType element, std::vector<Value> items) {
-  Value v;
-  v.type = ValueType::kArray;
-  v.element = element;
-  v.array = std::move(items);
-  return v;
+  return {.type = ValueType::kArray, .element = element, .array = std::move(items)};
 }
 
 }  // namespace fl::lm

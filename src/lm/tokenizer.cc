@@ -4,6 +4,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -154,7 +155,14 @@ struct Tokenizer::Impl {
   bool add_bos = false, add_eos = false, add_space_prefix = true;
   int32_t bos = -1, eos = -1, unk = -1;
   size_t max_piece = 0;
-  std::vector<int32_t> specials;  // control / user-defined ids, longest text first
+  // Tokens matched in the text before tokenizing, longest first: user-defined ones
+  // always, control ones too when parse_special. Per list, the first bytes they can
+  // start with, so most positions skip the scan.
+  struct Specials {
+    std::vector<int32_t> ids;
+    std::array<bool, 256> first{};
+  };
+  Specials user_defined, all_specials;
 
   int32_t Id(std::string_view s) const {
     const auto it = ids.find(s);
@@ -468,10 +476,17 @@ Result<Tokenizer> Tokenizer::FromGguf(const GgufFile& f) {
     for (size_t i = 0; i < merges->array.size(); ++i) m.merge_rank.emplace(merges->array[i].s, static_cast<int32_t>(i));
   }
   for (size_t i = 0; i < n; ++i) {
-    if (m.types[i] == kControl || m.types[i] == kUserDefined) m.specials.push_back(static_cast<int32_t>(i));
+    if (m.pieces[i].empty() || (m.types[i] != kControl && m.types[i] != kUserDefined)) continue;
+    for (Impl::Specials* list : {&m.all_specials, &m.user_defined}) {
+      if (list == &m.user_defined && m.types[i] != kUserDefined) continue;
+      list->ids.push_back(static_cast<int32_t>(i));
+      list->first[static_cast<unsigned char>(m.pieces[i][0])] = true;
+    }
   }
-  std::stable_sort(m.specials.begin(), m.specials.end(),
-                   [&](int32_t a, int32_t b) { return m.pieces[a].size() > m.pieces[b].size(); });
+  for (Impl::Specials* list : {&m.all_specials, &m.user_defined}) {
+    std::stable_sort(list->ids.begin(), list->ids.end(),
+                     [&](int32_t a, int32_t b) { return m.pieces[a].size() > m.pieces[b].size(); });
+  }
   return t;
 }
 
@@ -493,12 +508,16 @@ std::vector<int32_t> Tokenizer::Encode(std::string_view text, const EncodeOption
     }
     first = false;
   };
+  const Impl::Specials& specials = options.parse_special ? m.all_specials : m.user_defined;
   while (at < text.size()) {
     int32_t found = -1;
-    for (int32_t id : m.specials) {
-      if (m.types[id] == kControl && !options.parse_special) continue;
+    if (!specials.first[static_cast<unsigned char>(text[at])]) {
+      ++at;
+      continue;
+    }
+    for (int32_t id : specials.ids) {
       const std::string& p = m.pieces[id];
-      if (!p.empty() && text.compare(at, p.size(), p) == 0) {
+      if (text.compare(at, p.size(), p) == 0) {
         found = id;
         break;
       }

@@ -6,7 +6,6 @@
 // loses at most the uncommitted tickets of one batch, which a re-run decides again.
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -375,9 +374,8 @@ class Triage {
         if (d.id == ticket.id) continue;  // a ticket is not similar to itself
         json hit = {{"doc", d.id}, {"title", d.title}, {"score", h.score}, {"snippet", h.snippet}};
         // A resolved ticket's body ends with its resolution (knowledge::LoadDocuments).
-        const size_t res = d.body.rfind(knowledge::kResolutionMarker);
-        if (index == tickets_.get() && res != std::string::npos) {
-          hit["resolution"] = d.body.substr(res + std::strlen(knowledge::kResolutionMarker));
+        if (index == tickets_.get()) {
+          if (std::string r = knowledge::Resolution(d); !r.empty()) hit["resolution"] = std::move(r);
         }
         hits.push_back(std::move(hit));
       }

@@ -1,6 +1,5 @@
 // The route table and its handlers (docs/api.md documents each).
 #include <algorithm>
-#include <cstring>
 
 #include "classify/classify.h"
 #include "server/server_impl.h"
@@ -41,11 +40,11 @@ std::string Param(const Request& r, const std::string& name) {
   lhs = std::move(FL_CONCAT_(fl_r_, __LINE__)).value()
 
 
-// text with the guard's findings replaced by placeholders; if the guard fails, nothing of
-// the text (fail closed). Types and placeholders found go to *entities when given.
-std::string Redacted(Context& ctx, const std::string& text, json* entities = nullptr) {
+// text with the guard's findings replaced by placeholders; the types and placeholders
+// found go to *entities when given.
+Result<std::string> RedactText(Context& ctx, const std::string& text, json* entities = nullptr) {
   std::vector<guard::Span> spans;
-  if (!ctx.guard->Find(text, &spans).ok()) return "(withheld: the privacy guard could not scan this text)";
+  FL_RETURN_IF_ERROR(ctx.guard->Find(text, &spans));
   guard::Pseudonymizer p;
   std::string out = p.Redact(text, spans);
   if (entities != nullptr) {
@@ -53,6 +52,12 @@ std::string Redacted(Context& ctx, const std::string& text, json* entities = nul
     for (const auto& e : p.entries()) entities->push_back({{"placeholder", e.placeholder}, {"type", e.type}});
   }
   return out;
+}
+
+// RedactText for display: if the guard fails, nothing of the text (fail closed).
+std::string Redacted(Context& ctx, const std::string& text, json* entities = nullptr) {
+  auto out = RedactText(ctx, text, entities);
+  return out.ok() ? *out : "(withheld: the privacy guard could not scan this text)";
 }
 
 // The best k hits of index for text, as review evidence; redacted unless reveal.
@@ -64,9 +69,7 @@ json Evidence(Context& ctx, const knowledge::Index& index, const std::string& te
     if (d.id == self || static_cast<int>(hits.size()) == k) continue;
     json hit = {{"doc", d.id}, {"title", reveal ? d.title : Redacted(ctx, d.title)}, {"score", h.score},
                 {"snippet", reveal ? h.snippet : Redacted(ctx, h.snippet)}};
-    const size_t res = d.body.rfind(knowledge::kResolutionMarker);
-    if (res != std::string::npos) {
-      const std::string resolution = d.body.substr(res + std::strlen(knowledge::kResolutionMarker));
+    if (const std::string resolution = knowledge::Resolution(d); !resolution.empty()) {
       hit["resolution"] = reveal ? resolution : Redacted(ctx, resolution);
     }
     hits.push_back(std::move(hit));
@@ -84,8 +87,8 @@ Reply Readyz(Context& ctx, const Request&, const Caller&) {
 
 Reply MetricsRoute(Context& ctx, const Request&, const Caller&) {
   if (auto db = ctx.stores->Borrow(); db.ok()) {
-    if (auto open = (*db)->ListReview("open", 0); open.ok()) {
-      ctx.metrics.Set("frontline_review_queue_depth", {}, static_cast<double>(open->size()));
+    if (auto open = (*db)->CountReview("open"); open.ok()) {
+      ctx.metrics.Set("frontline_review_queue_depth", {}, static_cast<double>(*open));
     }
   }
   {
@@ -125,12 +128,8 @@ Reply Classify(Context& ctx, const Request& r, const Caller&) {
 
 Reply Redact(Context& ctx, const Request& r, const Caller&) {
   FL_REPLY_ASSIGN(const std::string text, StringField(r.body, "text"));
-  std::vector<guard::Span> spans;
-  FL_REPLY_IF_ERROR(ctx.guard->Find(text, &spans));
-  guard::Pseudonymizer p;
-  const std::string redacted = p.Redact(text, spans);
-  json entities = json::array();
-  for (const auto& e : p.entries()) entities.push_back({{"placeholder", e.placeholder}, {"type", e.type}});
+  json entities;
+  FL_REPLY_ASSIGN(const std::string redacted, RedactText(ctx, text, &entities));
   return {200, {{"text", redacted}, {"entities", entities}}, {}};
 }
 

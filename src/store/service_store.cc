@@ -101,6 +101,13 @@ Result<std::vector<Store::DecisionRow>> Store::RecentDecisions(const std::string
   return out;
 }
 
+Result<int64_t> Store::CountReview(const std::string& state) {
+  FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare("SELECT COUNT(*) FROM review_items WHERE state = ?"));
+  st->Bind(1, state);
+  FL_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
 Result<ReviewItem> Store::GetReview(int64_t review_id) {
   FL_ASSIGN_OR_RETURN(auto st, rep_->Prepare("SELECT " FL_REVIEW_COLUMNS " FROM review_items WHERE id = ?"));
   st->Bind(1, review_id);

@@ -215,6 +215,8 @@ class Store {
     Decision decision;
   };
   Result<std::vector<DecisionRow>> RecentDecisions(const std::string& since, const std::string& tier, int limit);
+  // How many review items are in state ("open", "accepted", "corrected").
+  Result<int64_t> CountReview(const std::string& state);
   // One review item; NotFound for an unknown id.
   Result<ReviewItem> GetReview(int64_t review_id);
 
