@@ -9,6 +9,15 @@
 //              byte-level BPE (gpt2, with the pre-tokenizer of tokenizer.ggml.pre) and
 //              WordPiece (bert); encode, decode, streaming decode
 //
+//   Model      a llama-family model (archs llama, qwen2) loaded read-only from a GGUF
+//              file: config, tokenizer and weights as views into the mapping. Shared by
+//              any number of Sessions.
+//   Session    one conversation's state: KV cache, scratch, its thread pool; Eval()
+//              runs the forward pass over a batch of tokens
+//   Sampler    greedy / temperature / top-k / top-p / min-p / penalties, seeded
+//   Chat*      chat templates of the families recognised (ChatML, Llama-3, Llama-2, Phi-3)
+//   Generate   prompt -> streamed continuation with stop strings and EOS handling
+//
 // Start here: `FL_ASSIGN_OR_RETURN(auto f, fl::lm::GgufFile::Open("model.gguf"));
 //              const auto* arch = f.Find("general.architecture");`
 //
@@ -22,7 +31,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -181,5 +192,254 @@ class StreamDecoder {
   const Tokenizer& tokenizer_;
   std::string pending_;
 };
+
+// ---------------------------------------------------------------------------------------
+// Quantisation (quant.cc). Block layouts are ggml's (ggml-common.h):
+//   Q8_0  32 values: f16 d, int8 q[32]                           x = d * q
+//   Q4_0  32 values: f16 d, u8 qs[16] (low nibbles 0..15, high 16..31)   x = d * (q - 8)
+//   Q4_K 256 values: f16 d, f16 dmin, u8 scales[12] (6-bit scale and min of 8 sub-blocks
+//        of 32), u8 qs[128]                                      x = d*sc*q - dmin*m
+//   Q6_K 256 values: u8 ql[128], u8 qh[64], int8 scales[16], f16 d   x = d*sc*(q - 32)
+// ---------------------------------------------------------------------------------------
+
+// n values of a row of `type` (n a multiple of its block size) as float32; bit-exact
+// against ggml's dequantize_row_*. False for a type this runtime does not compute with.
+bool DequantizeRow(GgmlType type, const void* row, float* out, int64_t n);
+// n floats as a row of `type` (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K), for the model
+// writer and the tests. Round-to-nearest quantisers in ggml's block layouts.
+bool QuantizeRow(GgmlType type, const float* x, void* row, int64_t n);
+// Bytes of a row of n values of `type`.
+size_t RowBytes(GgmlType type, int64_t n);
+float HalfToFloat(uint16_t h);
+uint16_t FloatToHalf(float f);  // round to nearest even, as F16C does
+
+// ---------------------------------------------------------------------------------------
+// Models (model.cc, forward.cc)
+// ---------------------------------------------------------------------------------------
+
+enum class RopeStyle { kNorm, kNeox };  // pairs (2i, 2i+1), or (i, i + n_rot/2)
+
+// The hyper-parameters of a llama-family model, from `<arch>.*` metadata.
+struct ModelConfig {
+  std::string arch;       // "llama" or "qwen2"
+  int n_vocab = 0;
+  int n_embd = 0;
+  int n_layer = 0;
+  int n_head = 0;
+  int n_head_kv = 0;
+  int head_dim = 0;       // n_embd / n_head unless attention.key_length says otherwise
+  int n_ff = 0;
+  int n_rot = 0;          // rotary dimensions per head
+  int n_ctx_train = 0;
+  float rope_theta = 10000;
+  float rope_freq_scale = 1;  // 1 / rope.scaling.factor for linear scaling
+  float rms_eps = 1e-5f;
+  RopeStyle rope = RopeStyle::kNorm;
+  bool tied_output = false;   // logits from token_embd (no output.weight)
+};
+
+enum class KvType { kF16, kF32 };
+
+// What a session of a model needs in memory.
+struct MemoryEstimate {
+  uint64_t weights = 0;   // bytes mapped from the file
+  uint64_t kv_cache = 0;
+  uint64_t scratch = 0;
+  uint64_t total() const { return weights + kv_cache + scratch; }
+};
+
+class Model {
+ public:
+  // Maps and validates path: architecture known, every tensor present with the shape
+  // and a type the kernels compute with. InvalidArgument naming the tensor otherwise.
+  static Result<std::shared_ptr<const Model>> Load(const std::string& path);
+  ~Model();
+
+  const ModelConfig& config() const { return config_; }
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  const GgufFile& file() const { return file_; }
+  // For a session of n_ctx positions, n_batch tokens per Eval.
+  MemoryEstimate Estimate(int n_ctx, int n_batch, KvType kv) const;
+
+  struct Layer;  // forward.cc
+  struct Weights;
+
+ private:
+  Model();
+  friend class Session;
+  GgufFile file_;
+  ModelConfig config_;
+  std::unique_ptr<Tokenizer> tokenizer_;
+  std::unique_ptr<Weights> weights_;
+};
+
+// Reads ModelConfig from a GGUF file's metadata (no tensors needed).
+Result<ModelConfig> ReadModelConfig(const GgufFile& file);
+
+struct SessionOptions {
+  int n_ctx = 4096;     // positions the KV cache holds (capped at the model's training length)
+  int n_batch = 512;    // tokens per forward pass; longer prompts are split
+  int n_threads = 0;    // 0: the machine's cores
+  KvType kv = KvType::kF16;
+  // The kernel set: "scalar", "avx2", "avx512", or empty for the best this CPU runs
+  // (FL_LM_KERNELS overrides the default). InvalidArgument when not available.
+  std::string kernels;
+};
+
+// The kernel sets this build has and this CPU runs, best first.
+std::vector<std::string> AvailableKernels();
+
+// One sequence's state over a shared model. Not thread-safe: one caller at a time; any
+// number of sessions may share one Model.
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> Create(std::shared_ptr<const Model> model, const SessionOptions& options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Appends tokens at positions n_past().. and runs the forward pass. With all_logits the
+  // logits of every token are kept (logits(i) for i < tokens.size()), else only the last
+  // token's (logits(0)). OutOfRange when the context would overflow, InvalidArgument for
+  // an id outside the vocabulary; the session is unchanged then.
+  Status Eval(std::span<const int32_t> tokens, bool all_logits = false);
+  // n_vocab floats.
+  const float* logits(int i = 0) const;
+  int n_past() const { return n_past_; }
+  int n_ctx() const;
+  // Forgets positions >= n (the KV cache is kept below n).
+  void Truncate(int n);
+  const Model& model() const { return *model_; }
+  int n_threads() const;
+  const char* kernels() const;  // the kernel set in use
+
+ private:
+  Session();
+  struct State;
+  std::shared_ptr<const Model> model_;
+  std::unique_ptr<State> state_;
+  int n_past_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Sampling (sample.cc)
+// ---------------------------------------------------------------------------------------
+
+struct SamplerOptions {
+  float temperature = 0.8f;  // <= 0: greedy (argmax, lowest id on ties)
+  int top_k = 40;            // <= 0: off
+  float top_p = 0.95f;       // >= 1: off
+  float min_p = 0.05f;       // <= 0: off; keeps tokens with p >= min_p * p_max
+  float repeat_penalty = 1.0f;   // > 1 divides positive / multiplies negative logits of recent tokens
+  int repeat_last_n = 64;        // how many recent tokens the penalties look at
+  float frequency_penalty = 0;   // minus count * this
+  float presence_penalty = 0;    // minus this once present
+  uint64_t seed = 0;             // same seed, same logits -> same tokens
+};
+
+// Picks the next token from logits. Penalties apply to the tokens given to Accept.
+// Not thread-safe; one per session. No allocation per call after the first.
+class Sampler {
+ public:
+  explicit Sampler(const SamplerOptions& options);
+  int32_t Sample(const float* logits, int n_vocab);
+  void Accept(int32_t id);  // record a token (prompt or generated) for the penalties
+  void Reset();
+
+ private:
+  SamplerOptions options_;
+  uint64_t rng_state_;
+  std::vector<int32_t> recent_;  // ring of the last repeat_last_n tokens
+  size_t recent_next_ = 0;
+  std::vector<std::pair<float, int32_t>> candidates_;
+  std::vector<float> penalised_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Chat templates (chat.cc)
+// ---------------------------------------------------------------------------------------
+
+enum class ChatFormat { kChatML, kLlama3, kLlama2, kPhi3 };
+
+struct ChatMessage {
+  std::string role;  // system, user, assistant
+  std::string content;
+};
+
+// The format of a tokenizer.chat_template (Jinja source), recognised by its markers.
+// InvalidArgument naming what was found when it is none of the known families.
+Result<ChatFormat> DetectChatFormat(std::string_view jinja_template);
+// "chatml", "llama3", "llama2", "phi3" (the --template flag). InvalidArgument otherwise.
+Result<ChatFormat> ParseChatFormat(std::string_view name);
+std::string_view ChatFormatName(ChatFormat format);
+// The prompt text for messages; with add_generation_prompt it ends where the assistant's
+// reply starts. bos is the model's BOS text, written where the family puts it (Llama-2/3).
+std::string FormatChat(ChatFormat format, const std::vector<ChatMessage>& messages, bool add_generation_prompt,
+                       std::string_view bos = "");
+// The strings that end an assistant turn in this format ("<|im_end|>", "<|eot_id|>").
+std::vector<std::string> ChatStopStrings(ChatFormat format);
+
+// Holds back streamed text that may be the start of a stop string, so a stop string is
+// never shown. Push returns what can be shown now; stopped() once a stop string appeared
+// (the text before it is returned, the rest dropped).
+class StopMatcher {
+ public:
+  explicit StopMatcher(std::vector<std::string> stops);
+  std::string Push(std::string_view text);
+  std::string Finish();  // the held text at the end (no stop string completed)
+  bool stopped() const { return stopped_; }
+
+ private:
+  std::vector<std::string> stops_;
+  std::string held_;
+  bool stopped_ = false;
+};
+
+// ---------------------------------------------------------------------------------------
+// Generation (generate.cc)
+// ---------------------------------------------------------------------------------------
+
+struct GenerateOptions {
+  int max_tokens = 256;
+  SamplerOptions sampling;
+  std::vector<std::string> stop;  // stop strings (not shown)
+  bool stop_at_eog = true;        // EOS / EOT / <|im_end|>-style tokens end generation
+};
+
+struct GenerateResult {
+  std::string text;
+  int prompt_tokens = 0;
+  int generated_tokens = 0;
+  double prompt_ms = 0;
+  double generate_ms = 0;
+  std::string stop_reason;  // "eog", "stop", "length", "context", "cancelled"
+};
+
+// Evaluates prompt (after what the session holds) and samples up to max_tokens. on_text
+// gets the text as it is produced, never half a UTF-8 character and never part of a stop
+// string; returning false cancels.
+Result<GenerateResult> Generate(Session& session, std::span<const int32_t> prompt, const GenerateOptions& options,
+                                const std::function<bool(std::string_view)>& on_text = nullptr);
+
+// ---------------------------------------------------------------------------------------
+// Random-weight models for tests and benchmarks (random_model.cc)
+// ---------------------------------------------------------------------------------------
+
+struct RandomModelSpec {
+  std::string arch = "qwen2";  // or "llama"
+  int n_embd = 256;
+  int n_layer = 2;
+  int n_head = 4;
+  int n_head_kv = 2;
+  int n_ff = 512;
+  int n_ctx = 2048;
+  GgmlType type = GgmlType::kF16;  // 2-D weights; norms and biases stay F32
+  uint64_t seed = 1234;
+  bool tied_output = true;         // no output.weight (qwen2 default)
+};
+
+// A GGUF model with random weights (the fixture recipe: N(0,1) embeddings, N(0,0.05²)
+// layers, norms near 1) and the tokenizer of vocab (a GGUF holding tokenizer.* keys).
+Status WriteRandomModel(const RandomModelSpec& spec, const GgufFile& vocab, const std::string& path);
 
 }  // namespace fl::lm
