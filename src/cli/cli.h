@@ -54,6 +54,8 @@ void AddKnowledgeCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner
 void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 // model info, tokenize (lm_commands.cc).
 void AddLmCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
+// logits, generate, chat, bench-lm and `model random` (generate_commands.cc).
+void AddGenerateCommands(CLI::App* app, CLI::App* model_cmd, std::vector<std::pair<CLI::App*, Runner>>* commands);
 // serve, keys create | list | revoke (server_commands.cc).
 void AddServerCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* commands);
 

@@ -120,12 +120,28 @@ void AddLmCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* com
   auto* sub = model->add_subcommand("info", "What a GGUF file holds: architecture, size, quantisation, tokenizer");
   auto path = std::make_shared<std::string>();
   auto json_out = std::make_shared<bool>(false);
+  auto ctx = std::make_shared<int>(4096);
   sub->add_option("file", *path, "A .gguf file")->required();
   sub->add_flag("--json", *json_out, "One JSON object");
+  sub->add_option("--ctx", *ctx, "Context length for the memory estimate");
   commands->emplace_back(sub, [=] {
     auto f = lm::GgufFile::Open(*path);
     if (!f.ok()) return Fail(f.status().ToString());
-    const json info = InfoJson(*f);
+    json info = InfoJson(*f);
+    // Whether the runtime can run it, and what a session would need.
+    if (f->FindTensor("token_embd.weight") != nullptr) {
+      auto model = lm::Model::Load(*path);
+      if (model.ok()) {
+        const int n_ctx = std::min(*ctx, (*model)->config().n_ctx_train);
+        const lm::MemoryEstimate e = (*model)->Estimate(n_ctx, 512, lm::KvType::kF16);
+        info["runnable"] = true;
+        info["memory"] = {{"n_ctx", n_ctx},       {"n_batch", 512},           {"weights_bytes", e.weights},
+                          {"kv_cache_bytes", e.kv_cache}, {"scratch_bytes", e.scratch}, {"total_bytes", e.total()}};
+      } else {
+        info["runnable"] = false;
+        info["not_runnable_because"] = model.status().message();
+      }
+    }
     if (*json_out) {
       std::cout << info.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
       return 0;
@@ -150,8 +166,18 @@ void AddLmCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* com
     }
     std::cout << "  chat template   " << (t["chat_template"].get<bool>() ? "yes" : "no") << "\n"
               << "  metadata        " << info["metadata"].size() << " keys (--json lists them)\n";
+    if (info.contains("memory")) {
+      const json& m = info["memory"];
+      std::cout << "  memory          " << Fixed(m["total_bytes"].get<double>() / 1e6, 1) << " MB at " << m["n_ctx"]
+                << " positions: weights " << Fixed(m["weights_bytes"].get<double>() / 1e6, 1) << " MB (mapped) + KV cache "
+                << Fixed(m["kv_cache_bytes"].get<double>() / 1e6, 1) << " MB (F16) + scratch "
+                << Fixed(m["scratch_bytes"].get<double>() / 1e6, 1) << " MB\n";
+    } else if (info.contains("not_runnable_because")) {
+      std::cout << "  runnable        no: " << info["not_runnable_because"].get<std::string>() << "\n";
+    }
     return 0;
   });
+  AddGenerateCommands(app, model, commands);
 }
 
 }  // namespace fl::cli

@@ -408,6 +408,7 @@ struct GenerateOptions {
 
 struct GenerateResult {
   std::string text;
+  std::vector<int32_t> tokens;  // generated ids (the last one is not in the KV cache yet)
   int prompt_tokens = 0;
   int generated_tokens = 0;
   double prompt_ms = 0;
@@ -439,7 +440,9 @@ struct RandomModelSpec {
 };
 
 // A GGUF model with random weights (the fixture recipe: N(0,1) embeddings, N(0,0.05²)
-// layers, norms near 1) and the tokenizer of vocab (a GGUF holding tokenizer.* keys).
-Status WriteRandomModel(const RandomModelSpec& spec, const GgufFile& vocab, const std::string& path);
+// layers, norms near 1) and the tokenizer of vocab (a GGUF holding tokenizer.* keys), or
+// with vocab nullptr a byte-level SentencePiece vocabulary of 259 tokens (<unk>, <s>,
+// </s> and the 256 byte tokens), so tests need no downloaded files.
+Status WriteRandomModel(const RandomModelSpec& spec, const GgufFile* vocab, const std::string& path);
 
 }  // namespace fl::lm

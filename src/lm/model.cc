@@ -5,7 +5,9 @@
 // Llama-3.1+ scaling) and qwen2 (NEOX RoPE, q/k/v biases, tied embeddings). A new
 // architecture adds its keys and tensor names here and its differences to Forward's
 // few switches (phi3, gemma2 would follow this path).
+#include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "lm/model_impl.h"
 
@@ -192,11 +194,12 @@ MemoryEstimate Model::Estimate(int n_ctx, int n_batch, KvType kv) const {
   for (const Tensor& t : file_.tensors()) e.weights += t.bytes;
   const uint64_t kv_dim = static_cast<uint64_t>(c.n_head_kv) * c.head_dim;
   e.kv_cache = 2ull * c.n_layer * n_ctx * kv_dim * (kv == KvType::kF16 ? 2 : 4);
-  // Per batch token: residual, norm output, q, k, v, attention output, two FFN rows and
-  // their quantised copies; one score row per thread and head; the logits.
+  // Per batch token: residual, norm output, q, k, v, attention output, two FFN rows, the
+  // rotation table and the rounded input copy; a score row per thread; one logits row.
   const uint64_t q_dim = static_cast<uint64_t>(c.n_head) * c.head_dim;
-  const uint64_t per_token = 4 * (3ull * c.n_embd + q_dim + 2 * kv_dim + q_dim + 2ull * c.n_ff) + 2ull * c.n_ff + 4ull * c.n_vocab;
-  e.scratch = per_token * n_batch + 4ull * n_ctx * c.n_head;
+  const uint64_t widest = std::max<uint64_t>({static_cast<uint64_t>(c.n_ff), static_cast<uint64_t>(c.n_embd), q_dim});
+  const uint64_t per_token = 4 * (2ull * c.n_embd + 2 * q_dim + 2 * kv_dim + 2ull * c.n_ff + c.n_rot + widest);
+  e.scratch = per_token * n_batch + 4ull * n_ctx * std::thread::hardware_concurrency() + 4ull * c.n_vocab;
   return e;
 }
 
