@@ -27,6 +27,7 @@ bench: build
 	bash bench/knowledge.sh $(BUILD)/frontline
 	bash bench/serve.sh $(BUILD)/frontline
 	bash bench/tokenize.sh $(BUILD)/frontline
+	bash bench/lm.sh $(BUILD)/frontline
 
 # The fuzzers (clang-14 libFuzzer, ASan + UBSan): request bodies and GGUF files, each for
 # FUZZ_SECONDS.

@@ -43,7 +43,7 @@ class Barrier {
       return;
     }
     for (int spins = 0; phase_.load(std::memory_order_acquire) == phase; ++spins) {
-      if (spins < 20000) {
+      if (spins < 2000) {  // about 50 µs
         Pause();
       } else {
         std::this_thread::yield();

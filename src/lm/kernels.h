@@ -57,8 +57,11 @@ struct BlockQ8_K {
 static_assert(sizeof(BlockQ8_0) == 34 && sizeof(BlockQ4_0) == 18 && sizeof(BlockQ5_0) == 22);
 static_assert(sizeof(BlockQ4_K) == 144 && sizeof(BlockQ6_K) == 210 && sizeof(BlockQ8_K) == 292);
 
+// The inline helpers here are static: each ISA-specific file gets its own copy, so the
+// linker can never hand an AVX-512-compiled copy to the portable code.
+//
 // The 6-bit scale and min of sub-block j (0..7) of a Q4_K block.
-inline void ScaleMinK4(int j, const uint8_t* q, uint8_t* scale, uint8_t* min) {
+static inline void ScaleMinK4(int j, const uint8_t* q, uint8_t* scale, uint8_t* min) {
   if (j < 4) {
     *scale = q[j] & 63;
     *min = q[j + 4] & 63;
@@ -106,7 +109,7 @@ const KernelSet& Active();
 const KernelSet* ByName(const char* name);
 
 // BF16 <-> F32 (BF16 is the high half of an F32; rounding to nearest even).
-inline float Bf16ToFloat(uint16_t h) {
+static inline float Bf16ToFloat(uint16_t h) {
   const uint32_t u = static_cast<uint32_t>(h) << 16;
   float f;
   __builtin_memcpy(&f, &u, 4);

@@ -37,7 +37,10 @@ double HalfValue(uint16_t h) {
 bool IsHalfNan(uint16_t h) { return (h & 0x7C00) == 0x7C00 && (h & 0x3FF) != 0; }
 double Bf16Value(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_t>(h) << 16); }
 uint16_t Get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
-void Put16(std::string& s, uint16_t v) { s.push_back(static_cast<char>(v & 0xFF)), s.push_back(static_cast<char>(v >> 8)); }
+void Put16(std::string& s, uint16_t v) {
+  s.push_back(static_cast<char>(v & 0xFF));
+  s.push_back(static_cast<char>(v >> 8));
+}
 
 // The 6-bit scale and min of sub-block j of a Q4_K block (ggml's get_scale_min_k4).
 void UnpackK4(const uint8_t* q, int j, int* sc, int* m) {
@@ -91,7 +94,7 @@ TEST(HalfTest, EveryHalfDecodesExactlyAndRoundTrips) {
     if (static_cast<double>(f) != HalfValue(h) || std::signbit(f) != ((h & 0x8000) != 0)) {
       bad.Add("HalfToFloat(" + std::to_string(h) + ") = " + std::to_string(f));
     }
-    if (FloatToHalf(f) != h) bad.Add("FloatToHalf(HalfToFloat(" + std::to_string(h) + ")) = " + std::to_string(FloatToHalf(f)));
+    if (FloatToHalf(f) != h) bad.Add("round trip of " + std::to_string(h) + " gives " + std::to_string(FloatToHalf(f)));
   }
   EXPECT_EQ(bad.n, 0);
 }
@@ -109,7 +112,9 @@ TEST(HalfTest, RoundsToNearestEvenAndOverflowsToInfinity) {
                              FloatToHalf(std::nextafter(m, INFINITY))};
     const uint16_t want[4] = {even, static_cast<uint16_t>(even | 0x8000), h, static_cast<uint16_t>(h + 1)};
     for (int k = 0; k < 4; ++k) {
-      if (got[k] != want[k]) bad.Add("near " + std::to_string(mid) + " case " + std::to_string(k) + ": " + std::to_string(got[k]));
+      if (got[k] != want[k]) {
+        bad.Add("near " + std::to_string(mid) + " case " + std::to_string(k) + ": " + std::to_string(got[k]));
+      }
     }
   }
   EXPECT_EQ(bad.n, 0);
@@ -410,8 +415,10 @@ TEST(QuantTest, RoundTripErrorsWithinTheFormatBounds) {
       const double err = std::fabs(y[i] - x[i]);
       sq_err += err * err, sq += static_cast<double>(x[i]) * x[i];
       if (bound[i] > 0) max_ratio = std::max(max_ratio, err / bound[i]);
-      if (err > bound[i]) bad.Add(std::string(name) + " element " + std::to_string(i) + ": error " + std::to_string(err) +
-                                  " > bound " + std::to_string(bound[i]));
+      if (err > bound[i]) {
+        bad.Add(std::string(name) + " element " + std::to_string(i) + ": error " + std::to_string(err) + " > bound " +
+                std::to_string(bound[i]));
+      }
     }
     EXPECT_EQ(bad.n, 0) << name;
     for (int i = 256; i < 288; ++i) EXPECT_EQ(y[i], 0) << name << ": zeros stay zeros";
@@ -423,7 +430,8 @@ TEST(QuantTest, RoundTripErrorsWithinTheFormatBounds) {
                                                    : 16 * HalfValue(Get16(blk + 208));
       EXPECT_LE(outside[i], slack * (1 + 1e-6)) << name << " element " << i << " outside the levels";
     }
-    std::printf("%-5s round trip: rms error / rms %.2e, max error / bound %.3f\n", name, std::sqrt(sq_err / sq), max_ratio);
+    std::printf("%-5s round trip: rms error / rms %.2e, max error / bound %.3f\n", name, std::sqrt(sq_err / sq),
+                max_ratio);
   }
 }
 
@@ -479,7 +487,7 @@ TEST_P(KernelSetTest, DotTilesMatchFloat64References) {
           for (size_t i = 0; i < out.size(); ++i) {
             const int r = static_cast<int>(i % kOutStride), c = static_cast<int>(i / kOutStride);
             if (r >= nr || c >= nc) {
-              EXPECT_EQ(out[i], kSentinel) << name << " n=" << n << " " << nr << "x" << nc << ": wrote outside the tile";
+              EXPECT_EQ(out[i], kSentinel) << name << " n=" << n << " " << nr << "x" << nc << ": wrote outside";
               continue;
             }
             // Against the exact dot product of the rounded operands: float accumulation only.
@@ -496,7 +504,7 @@ TEST_P(KernelSetTest, DotTilesMatchFloat64References) {
             // Against the unrounded activations: within what the rounding may move the sum.
             const double diff_plain = std::fabs(out[i] - plain), tol_plain = plain_tol + tol;
             worst_plain = std::max(worst_plain, diff_plain / tol_plain);
-            EXPECT_LE(diff_plain, tol_plain) << name << " n=" << n << " (" << r << ", " << c << ") vs float activations";
+            EXPECT_LE(diff_plain, tol_plain) << name << " n=" << n << " (" << r << ", " << c << ") vs float inputs";
           }
         }
       }
@@ -559,7 +567,9 @@ TEST_P(KernelSetTest, AttentionHelpersMatchScalarAndFloat64) {
     // to_f16 is FloatToHalf, element for element.
     std::vector<uint16_t> h(n + 8, 0xBEEF);
     set_->to_f16(b.data(), h.data(), n);
-    for (int i = 0; i < n + 8; ++i) EXPECT_EQ(h[i], i < n ? FloatToHalf(b[i]) : 0xBEEF) << "to_f16 n=" << n << " i=" << i;
+    for (int i = 0; i < n + 8; ++i) {
+      EXPECT_EQ(h[i], i < n ? FloatToHalf(b[i]) : 0xBEEF) << "to_f16 n=" << n << " i=" << i;
+    }
   }
 }
 
