@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -134,11 +135,15 @@ TEST(HalfTest, RoundsToNearestEvenAndOverflowsToInfinity) {
 #if defined(__x86_64__)
 __attribute__((target("f16c"))) uint16_t HardwareToHalf(float f) { return _cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT); }
 __attribute__((target("f16c"))) float HardwareToFloat(uint16_t h) { return _cvtsh_ss(h); }
+bool HasF16c() {
+  unsigned a, b, c, d;
+  return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
+}
 #endif
 
 TEST(HalfTest, MatchesF16cInstructions) {
 #if defined(__x86_64__)
-  if (!__builtin_cpu_supports("f16c")) GTEST_SKIP() << "no F16C on this CPU";
+  if (!HasF16c()) GTEST_SKIP() << "no F16C on this CPU";
   Mismatches bad;
   for (uint32_t i = 0; i < 65536; ++i) {
     const float ours = HalfToFloat(static_cast<uint16_t>(i)), hw = HardwareToFloat(static_cast<uint16_t>(i));
@@ -447,8 +452,8 @@ class KernelSetTest : public ::testing::TestWithParam<const char*> {
   const KernelSet* set_ = nullptr;
 };
 
-constexpr size_t kPad = 36;         // bytes of 0xFF (NaN as floats and halves) after each row
-constexpr size_t kOutStride = 6;    // floats between the output rows of two tokens
+constexpr size_t kPad = 36;       // bytes of 0xFF (NaN as floats and halves) after each row
+constexpr size_t kOutStride = 6;  // floats between the output rows of two tokens
 constexpr float kSentinel = -777.f;
 
 TEST_P(KernelSetTest, DotTilesMatchFloat64References) {
@@ -512,6 +517,27 @@ TEST_P(KernelSetTest, DotTilesMatchFloat64References) {
     std::printf("[%s] %-5s dot tiles: max |d| / (1e-4 sum|w x|) %.4f; vs unrounded activations, / bound %.4f\n",
                 set_->name, name, worst, worst_plain);
   }
+}
+
+// Q8_0 weight bytes at the int8 extremes against activations of both signs: -128 is a
+// legal Q8_0 value (dequantised as -128 d), though ggml's quantiser writes -127..127.
+TEST_P(KernelSetTest, Q8_0WeightsAtTheInt8Extremes) {
+  const TypeKernels* tk = set_->For(GgmlType::kQ8_0);
+  std::mt19937 rng(10);
+  const std::vector<float> act = RandomRow(rng, 64);
+  std::vector<uint8_t> x(RowBytes(tk->act_type, 64)), w;
+  tk->quantize(act.data(), x.data(), 64);
+  for (int b = 0; b < 2; ++b) {
+    const uint16_t d = FloatToHalf(0.01f);
+    w.insert(w.end(), {static_cast<uint8_t>(d & 0xFF), static_cast<uint8_t>(d >> 8)});
+    for (int j = 0; j < 32; ++j) w.push_back(static_cast<uint8_t>(j % 3 == 0 ? -128 : j % 3 == 1 ? 127 : -127));
+  }
+  const std::vector<double> wd = Dequant(GgmlType::kQ8_0, w.data(), 64), xd = Dequant(tk->act_type, x.data(), 64);
+  double ref = 0, abs_sum = 0;
+  for (int i = 0; i < 64; ++i) ref += wd[i] * xd[i], abs_sum += std::fabs(wd[i] * xd[i]);
+  float out = NAN;
+  tk->dot(64, w.data(), w.size(), 1, x.data(), x.size(), 1, &out, 1);
+  EXPECT_NEAR(out, ref, 1e-4 * abs_sum) << "weights -128, 127, -127";
 }
 
 // The activation quantisers of every set round exactly as the scalar ones (F16C included).
