@@ -26,6 +26,8 @@ struct Case {
   bool quantised;       // rms and KL limits apply
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.model << "." << c.variant; }
+
 std::vector<Case> Cases() {
   return {{"llama-spm-f16", "bos", 0.1f, false},       {"llama-spm-f16", "nobos", 0.1f, false},
           {"llama-spm-q8_0", "bos", 1.5f, true},       {"llama-spm-q8_0", "nobos", 1.5f, true},
