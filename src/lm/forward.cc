@@ -130,7 +130,7 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
   ActsState& a = acts_state[ith];
   if (a.of == input && a.type == tk->act_type) return;
   if (a.read) Sync(ith);  // another thread may still be reading the previous acts
-  const size_t row_bytes = RowBytes(tk->act_type, n);
+  const size_t row_bytes = tk->ActBytes(n);
   const auto [begin, end] = Share(rows, ith, n_threads);
   for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
   Sync(ith);
@@ -140,7 +140,7 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
 
 void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, int64_t out_stride, bool accumulate) {
   const kernels::TypeKernels* tk = ks->For(w.type);
-  const size_t act_bytes = RowBytes(tk->act_type, w.n_in);
+  const size_t act_bytes = tk->ActBytes(w.n_in);
   constexpr int kChunk = 16;  // weight rows kept hot in cache while every token passes
   const int64_t n_chunks = (w.n_out + kChunk - 1) / kChunk;
   acts_state[ith].read = true;
@@ -378,7 +378,8 @@ Result<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Model> mo
     st->hb.resize(B * c.n_ff);
     st->hb2.resize(B * c.n_ff);
     st->rope.resize(B * c.n_rot);
-    // The widest input row (n_ff or n_embd values) in the widest activation type (F32).
+    // The widest input row (n_ff or n_embd values) in the widest activation type (F32;
+    // the extended Q8_0 rows take 42 bytes per 32 values).
     st->acts.resize(B * std::max<size_t>({static_cast<size_t>(c.n_ff), static_cast<size_t>(c.n_embd), q_dim}) * 4);
     st->logits.resize(c.n_vocab);
     st->scores.assign(st->n_threads, std::vector<float>(st->n_ctx));

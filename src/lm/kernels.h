@@ -83,6 +83,11 @@ struct TypeKernels {
   GgmlType act_type = GgmlType::kF32;
   QuantizeFn quantize = nullptr;
   DotTileFn dot = nullptr;
+  // Bytes of one activation row as `quantize` writes it, when a set keeps more than the
+  // plain vec-dot row (the x86 sets append per-block scales and sums); nullptr: the row.
+  int64_t (*act_bytes)(int64_t n) = nullptr;
+
+  size_t ActBytes(int64_t n) const { return act_bytes != nullptr ? act_bytes(n) : RowBytes(act_type, n); }
 };
 
 struct KernelSet {
