@@ -573,18 +573,29 @@ int32_t Tokenizer::eos() const { return impl_->eos; }
 
 std::string StreamDecoder::Push(int32_t id) {
   pending_ += tokenizer_.Decode({id});
-  // Emit everything up to the last complete UTF-8 sequence.
-  size_t end = pending_.size(), i = pending_.size();
-  while (i > 0 && i + 4 > pending_.size()) {
-    --i;
-    const unsigned char c = static_cast<unsigned char>(pending_[i]);
-    if ((c & 0xC0) != 0x80) {
-      if (i + Utf8Len(c) > pending_.size()) end = i;
-      break;
+  // Emit every complete character; hold an incomplete one at the end; a byte that cannot
+  // start or continue a character (random models emit any byte) becomes U+FFFD, so what
+  // is shown is always valid UTF-8.
+  std::string out;
+  size_t i = 0;
+  while (i < pending_.size()) {
+    const auto c = static_cast<unsigned char>(pending_[i]);
+    const int len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >> 4) == 0xE ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    int have = 1;
+    while (have < len && i + have < pending_.size() && (static_cast<unsigned char>(pending_[i + have]) & 0xC0) == 0x80) {
+      ++have;
+    }
+    if (len != 0 && have == len) {
+      out.append(pending_, i, len);
+      i += len;
+    } else if (len != 0 && i + have == pending_.size()) {
+      break;  // the start of a character whose remaining bytes are still to come
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
     }
   }
-  std::string out = pending_.substr(0, end);
-  pending_.erase(0, end);
+  pending_.erase(0, i);
   return out;
 }
 
