@@ -110,8 +110,12 @@ const KernelSet* Avx512Kernels();  // nullptr when not compiled in
 // The best set this CPU runs, or FL_LM_KERNELS=scalar|avx2|avx512 when that is set and
 // supported. Chosen once.
 const KernelSet& Active();
-// A set by name when compiled in and supported by this CPU.
+// A set by name when compiled in, supported by this CPU and in agreement with the scalar
+// set on a self-test (run once per set; a set that fails is logged and never returned).
 const KernelSet* ByName(const char* name);
+// True when every tile and attention helper of set agrees with the scalar set on fixed
+// data (what ByName checks).
+bool SelfTest(const KernelSet& set);
 
 // BF16 <-> F32 (BF16 is the high half of an F32; rounding to nearest even).
 static inline float Bf16ToFloat(uint16_t h) {

@@ -493,26 +493,6 @@ const TypeKernels* KernelSet::For(GgmlType type) const {
 
 const KernelSet& ScalarKernels() { return kScalar; }
 
-const KernelSet* ByName(const char* name) {
-  const std::string_view n(name);
-  if (n == "scalar") return &kScalar;
-  if (n == "avx2") return Avx2Kernels();
-  if (n == "avx512") return Avx512Kernels();
-  return nullptr;
-}
-
-const KernelSet& Active() {
-  static const KernelSet* active = [] {
-    if (const char* env = std::getenv("FL_LM_KERNELS"); env != nullptr && *env != '\0') {
-      if (const KernelSet* set = ByName(env)) return set;
-    }
-    if (const KernelSet* set = Avx512Kernels()) return set;
-    if (const KernelSet* set = Avx2Kernels()) return set;
-    return &kScalar;
-  }();
-  return *active;
-}
-
 }  // namespace kernels
 
 size_t RowBytes(GgmlType type, int64_t n) {

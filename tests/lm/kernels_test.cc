@@ -627,3 +627,28 @@ INSTANTIATE_TEST_SUITE_P(Sets, KernelSetTest, ::testing::Values("scalar", "avx2"
 
 }  // namespace
 }  // namespace fl::lm
+
+namespace fl::lm {
+namespace {
+
+// The self-test that guards run-time selection passes for every set this CPU runs and
+// refuses a set with one wrong kernel.
+void WrongDot(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t x_stride, int nc,
+              float* out, size_t out_stride) {
+  kernels::ScalarKernels().q4_0.dot(n, w, w_stride, nr, x, x_stride, nc, out, out_stride);
+  out[0] += 0.5f;  // one element of the tile off
+}
+
+TEST(KernelSelfTest, PassesForAvailableSetsAndRefusesAWrongOne) {
+  for (const std::string& name : AvailableKernels()) {
+    const kernels::KernelSet* set = kernels::ByName(name.c_str());
+    ASSERT_NE(set, nullptr) << name;
+    EXPECT_TRUE(kernels::SelfTest(*set)) << name;
+  }
+  kernels::KernelSet broken = kernels::ScalarKernels();
+  broken.q4_0.dot = WrongDot;
+  EXPECT_FALSE(kernels::SelfTest(broken));
+}
+
+}  // namespace
+}  // namespace fl::lm
