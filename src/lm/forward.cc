@@ -142,14 +142,15 @@ void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, 
   const kernels::TypeKernels* tk = ks->For(w.type);
   const size_t act_bytes = tk->ActBytes(w.n_in);
   constexpr int kChunk = 16;  // weight rows kept hot in cache while every token passes
+  constexpr int kTileCols = 3;  // tokens per tile: the x86 sets' widest tile
   const int64_t n_chunks = (w.n_out + kChunk - 1) / kChunk;
   acts_state[ith].read = true;
   const auto [begin, end] = Share(n_chunks, ith, n_threads);
   float tile[4 * 4];
   for (int64_t chunk = begin; chunk < end; ++chunk) {
     const int64_t r_end = std::min<int64_t>(w.n_out, (chunk + 1) * kChunk);
-    for (int c0 = 0; c0 < rows; c0 += 4) {
-      const int nc = std::min(4, rows - c0);
+    for (int c0 = 0; c0 < rows; c0 += kTileCols) {
+      const int nc = std::min(kTileCols, rows - c0);
       for (int64_t r0 = chunk * kChunk; r0 < r_end; r0 += 4) {
         const int nr = static_cast<int>(std::min<int64_t>(4, r_end - r0));
         float* o = out + c0 * out_stride + r0;
