@@ -299,10 +299,20 @@ void AddGenerateCommands(CLI::App* app, CLI::App* model_cmd, std::vector<std::pa
         common = std::min(common, ids.size() - 1);
         s.Truncate(static_cast<int>(common));
         in_cache.resize(common);
-        if (static_cast<int>(ids.size()) >= s.n_ctx()) return Fail("the conversation no longer fits the context; /reset");
+        if (static_cast<int>(ids.size()) >= s.n_ctx()) {
+          std::cerr << "the conversation no longer fits the context (" << s.n_ctx()
+                    << " positions); /reset to start over, or run with a larger --ctx\n";
+          messages.pop_back();
+          continue;
+        }
         auto result = lm::Generate(s, std::span<const int32_t>(ids).subspan(common), sample->Options(lm::ChatStopStrings(*format)),
                                    Stream);
-        if (!result.ok()) return Fail(result.status().ToString());
+        if (!result.ok()) {
+          std::cerr << "error: " << result.status().ToString() << "\n";
+          messages.pop_back();
+          s.Truncate(static_cast<int>(common));  // a failed Eval leaves the cache as it was
+          continue;
+        }
         std::cout << "\n" << std::flush;
         in_cache.insert(in_cache.end(), ids.begin() + common, ids.end());
         if (!result->tokens.empty()) in_cache.insert(in_cache.end(), result->tokens.begin(), result->tokens.end() - 1);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 #include "lm/model_impl.h"
@@ -183,7 +184,8 @@ void Session::State::RmsNorm(int ith, float* out, const float* in, const std::ve
 
 // Biases, RoPE on q and k, and k, v into the cache, for this thread's tokens.
 void Session::State::RopeAndCache(int ith, int layer, const Model::Layer& L) {
-  const int hd = c->head_dim, q_dim = c->n_head * hd, kv_dim = c->n_head_kv * hd;
+  const int hd = c->head_dim;
+  const int64_t q_dim = static_cast<int64_t>(c->n_head) * hd, kv_dim = static_cast<int64_t>(c->n_head_kv) * hd;
   const int half = c->n_rot / 2;
   const auto [begin, end] = Share(n_tokens, ith, n_threads);
   for (int64_t t = begin; t < end; ++t) {
@@ -220,7 +222,8 @@ void Session::State::RopeAndCache(int ith, int layer, const Model::Layer& L) {
 
 // Causal attention for this thread's (token, head) pairs.
 void Session::State::Attention(int ith, int layer) {
-  const int hd = c->head_dim, q_dim = c->n_head * hd, kv_dim = c->n_head_kv * hd;
+  const int hd = c->head_dim;
+  const int64_t q_dim = static_cast<int64_t>(c->n_head) * hd, kv_dim = static_cast<int64_t>(c->n_head_kv) * hd;
   const int group = c->n_head / c->n_head_kv;  // query heads per KV head (GQA)
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const size_t layer_at = static_cast<size_t>(layer) * n_ctx * kv_dim;
@@ -237,9 +240,9 @@ void Session::State::Attention(int ith, int layer) {
     float max = -INFINITY;
     if (kv == KvType::kF16) {
       ks->to_f16(qt, qh, hd);
-      for (int p = 0; p < n_pos; ++p) s[p] = ks->dot_f16(k16.data() + layer_at + p * kv_dim + kvh * hd, qh, hd) * scale;
+      for (int p = 0; p < n_pos; ++p) s[p] = ks->dot_f16(k16.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, qh, hd) * scale;
     } else {
-      for (int p = 0; p < n_pos; ++p) s[p] = ks->dot_f32(k32.data() + layer_at + p * kv_dim + kvh * hd, qt, hd) * scale;
+      for (int p = 0; p < n_pos; ++p) s[p] = ks->dot_f32(k32.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, qt, hd) * scale;
     }
     for (int p = 0; p < n_pos; ++p) max = std::max(max, s[p]);
     double sum = 0;
@@ -247,16 +250,17 @@ void Session::State::Attention(int ith, int layer) {
     const float inv = static_cast<float>(1.0 / sum);
     for (int p = 0; p < n_pos; ++p) {
       if (kv == KvType::kF16) {
-        ks->axpy_f16(HalfToFloat(FloatToHalf(s[p] * inv)), v16.data() + layer_at + p * kv_dim + kvh * hd, out, hd);
+        ks->axpy_f16(HalfToFloat(FloatToHalf(s[p] * inv)), v16.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, out, hd);
       } else {
-        ks->axpy_f32(s[p] * inv, v32.data() + layer_at + p * kv_dim + kvh * hd, out, hd);
+        ks->axpy_f32(s[p] * inv, v32.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, out, hd);
       }
     }
   }
 }
 
 void Session::State::Forward(int ith) {
-  const int n = c->n_embd, q_dim = c->n_head * c->head_dim, kv_dim = c->n_head_kv * c->head_dim;
+  const int n = c->n_embd;
+  const int64_t q_dim = static_cast<int64_t>(c->n_head) * c->head_dim, kv_dim = static_cast<int64_t>(c->n_head_kv) * c->head_dim;
   const int T = n_tokens;
   // Embeddings and the rotation table for this batch's positions.
   {
@@ -355,13 +359,14 @@ Result<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Model> mo
   st->n_threads = options.n_threads > 0 ? options.n_threads
                                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   st->kv = options.kv;
-  st->pool = std::make_unique<ThreadPool>(st->n_threads);
+  if (st->n_threads > 1024) return InvalidArgumentError("n_threads " + std::to_string(st->n_threads) + " is above 1024");
   st->barrier = std::make_unique<Barrier>(st->n_threads);
 
   const size_t kv_dim = static_cast<size_t>(c.n_head_kv) * c.head_dim;
   const size_t q_dim = static_cast<size_t>(c.n_head) * c.head_dim;
   const size_t cache = static_cast<size_t>(c.n_layer) * st->n_ctx * kv_dim;
   try {
+    st->pool = std::make_unique<ThreadPool>(st->n_threads);
     if (st->kv == KvType::kF16) {
       st->k16.resize(cache);
       st->v16.resize(cache);
@@ -388,6 +393,8 @@ Result<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Model> mo
     st->acts_state.assign(st->n_threads, {});
   } catch (const std::bad_alloc&) {
     return ResourceExhaustedError("not enough memory for a session of " + std::to_string(st->n_ctx) + " positions");
+  } catch (const std::system_error& e) {
+    return ResourceExhaustedError(std::string("cannot start the session's threads: ") + e.what());
   }
   s->model_ = std::move(model);
   s->state_ = std::move(st);

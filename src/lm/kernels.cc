@@ -16,51 +16,93 @@ namespace fl::lm::kernels {
 // level relative to the sum of |products|.
 bool SelfTest(const KernelSet& set) {
   const KernelSet& ref = ScalarKernels();
-  constexpr int64_t kN = 512;
   uint64_t state = 0x243F6A8885A308D3ull;
   auto next = [&] {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
     return static_cast<float>(static_cast<int32_t>(state >> 32)) / 2147483648.f;  // [-1, 1)
   };
-  std::vector<float> w(4 * kN), x(3 * kN);
-  for (float& v : w) v = next();
-  for (float& v : x) v = next() * 3;
-  for (GgmlType type : {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16, GgmlType::kQ8_0, GgmlType::kQ4_0,
-                        GgmlType::kQ5_0, GgmlType::kQ4_K, GgmlType::kQ6_K}) {
-    const TypeKernels* tk = set.For(type);
-    const TypeKernels* tr = ref.For(type);
-    const size_t w_bytes = RowBytes(type, kN);
-    std::vector<uint8_t> wq(4 * w_bytes);
-    for (int r = 0; r < 4; ++r) QuantizeRow(type, w.data() + r * kN, wq.data() + r * w_bytes, kN);
-    const size_t xa = tk->ActBytes(kN), xr = tr->ActBytes(kN);
-    std::vector<uint8_t> acts(3 * xa), acts_ref(3 * xr);
-    for (int c = 0; c < 3; ++c) {
-      tk->quantize(x.data() + c * kN, acts.data() + c * xa, kN);
-      tr->quantize(x.data() + c * kN, acts_ref.data() + c * xr, kN);
+  // Row lengths: whole 256-blocks, an odd count of 32-blocks (the one-row kernels' tail),
+  // and one that is not a multiple of 8 (the float kernels' tail).
+  for (int64_t n : {512, 544, 519}) {
+    std::vector<float> w(4 * n), x(3 * n);
+    for (float& v : w) v = next();
+    for (float& v : x) v = next() * 3;
+    const float tolerance = 1e-4f * static_cast<float>(n) * 3;  // of the largest possible |sum|
+    for (GgmlType type : {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16, GgmlType::kQ8_0, GgmlType::kQ4_0,
+                          GgmlType::kQ5_0, GgmlType::kQ4_K, GgmlType::kQ6_K}) {
+      if (n % TypeInfo(static_cast<uint32_t>(type))->block != 0) continue;
+      const TypeKernels* tk = set.For(type);
+      const TypeKernels* tr = ref.For(type);
+      const size_t w_bytes = RowBytes(type, n);
+      std::vector<uint8_t> wq(4 * w_bytes);
+      for (int r = 0; r < 4; ++r) QuantizeRow(type, w.data() + r * n, wq.data() + r * w_bytes, n);
+      const size_t xa = tk->ActBytes(n), xr = tr->ActBytes(n);
+      std::vector<uint8_t> acts(3 * xa), acts_ref(3 * xr);
+      for (int c = 0; c < 3; ++c) {
+        tk->quantize(x.data() + c * n, acts.data() + c * xa, n);
+        tr->quantize(x.data() + c * n, acts_ref.data() + c * xr, n);
+      }
+      float expect[3 * 4];
+      tr->dot(n, wq.data(), w_bytes, 4, acts_ref.data(), xr, 3, expect, 4);
+      // Every tile shape the forward pass asks for, and the one-row path (nc = 1).
+      for (int nr = 1; nr <= 4; ++nr) {
+        for (int nc = 1; nc <= 3; ++nc) {
+          float out[3 * 4];
+          tk->dot(n, wq.data(), w_bytes, nr, acts.data(), xa, nc, out, 4);
+          for (int c = 0; c < nc; ++c) {
+            for (int r = 0; r < nr; ++r) {
+              if (!(std::fabs(out[c * 4 + r] - expect[c * 4 + r]) <= tolerance)) return false;
+            }
+          }
+        }
+      }
     }
-    float out[3 * 4], expect[3 * 4];
-    tk->dot(kN, wq.data(), w_bytes, 4, acts.data(), xa, 3, out, 4);
-    tr->dot(kN, wq.data(), w_bytes, 4, acts_ref.data(), xr, 3, expect, 4);
-    for (int i = 0; i < 12; ++i) {
-      // |products| summed is at most kN * 1 * 3; allow 1e-4 of that.
-      if (!(std::fabs(out[i] - expect[i]) <= 1e-4f * kN * 3)) return false;
-    }
-    // The one-row path (generation) as well.
-    tk->dot(kN, wq.data(), w_bytes, 1, acts.data(), xa, 1, out, 1);
-    if (!(std::fabs(out[0] - expect[0]) <= 1e-4f * kN * 3)) return false;
   }
-  std::vector<uint16_t> a(64), b(64);
-  set.to_f16(x.data(), a.data(), 64);
-  ref.to_f16(x.data(), b.data(), 64);
-  if (a != b) return false;
-  if (!(std::fabs(set.dot_f16(a.data(), a.data(), 64) - ref.dot_f16(a.data(), a.data(), 64)) <= 1e-3f)) return false;
-  std::vector<float> y1(64, 1.f), y2(64, 1.f);
-  set.axpy_f16(0.5f, a.data(), y1.data(), 64);
-  ref.axpy_f16(0.5f, a.data(), y2.data(), 64);
-  for (int i = 0; i < 64; ++i) {
-    if (!(std::fabs(y1[i] - y2[i]) <= 1e-5f)) return false;
+  // The attention helpers, F16 and F32 cache, with and without a tail.
+  for (int n : {64, 67}) {
+    std::vector<float> a32(n), b32(n);
+    for (float& v : a32) v = next();
+    for (float& v : b32) v = next();
+    std::vector<uint16_t> a(n), b(n), a_ref(n);
+    set.to_f16(a32.data(), a.data(), n);
+    ref.to_f16(a32.data(), a_ref.data(), n);
+    if (a != a_ref) return false;
+    set.to_f16(b32.data(), b.data(), n);
+    if (!(std::fabs(set.dot_f16(a.data(), b.data(), n) - ref.dot_f16(a.data(), b.data(), n)) <= 1e-4f * n)) return false;
+    if (!(std::fabs(set.dot_f32(a32.data(), b32.data(), n) - ref.dot_f32(a32.data(), b32.data(), n)) <= 1e-4f * n)) {
+      return false;
+    }
+    std::vector<float> y1(n, 1.f), y2(n, 1.f), z1(n, 1.f), z2(n, 1.f);
+    set.axpy_f16(0.5f, a.data(), y1.data(), n);
+    ref.axpy_f16(0.5f, a.data(), y2.data(), n);
+    set.axpy_f32(0.5f, a32.data(), z1.data(), n);
+    ref.axpy_f32(0.5f, a32.data(), z2.data(), n);
+    for (int i = 0; i < n; ++i) {
+      if (!(std::fabs(y1[i] - y2[i]) <= 1e-5f) || !(std::fabs(z1[i] - z2[i]) <= 1e-5f)) return false;
+    }
   }
   return true;
+}
+
+const KernelSet* Avx2Kernels() {
+#if defined(__x86_64__)
+  static const bool supported =
+      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  return supported ? Avx2KernelsCompiled() : nullptr;
+#else
+  return nullptr;
+#endif
+}
+
+const KernelSet* Avx512Kernels() {
+#if defined(__x86_64__)
+  static const bool supported = Avx2Kernels() != nullptr && __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("avx512vnni");
+  return supported ? Avx512KernelsCompiled() : nullptr;
+#else
+  return nullptr;
+#endif
 }
 
 namespace {

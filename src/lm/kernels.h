@@ -105,8 +105,14 @@ struct KernelSet {
 };
 
 const KernelSet& ScalarKernels();
-const KernelSet* Avx2Kernels();    // nullptr when not compiled in
-const KernelSet* Avx512Kernels();  // nullptr when not compiled in
+// The vector sets when compiled in and this CPU has their instructions (kernels.cc);
+// nullptr otherwise.
+const KernelSet* Avx2Kernels();
+const KernelSet* Avx512Kernels();
+// The sets as compiled (kernels_avx2.cc, kernels_avx512.cc), without any CPU check: only
+// for the two functions above.
+const KernelSet* Avx2KernelsCompiled();
+const KernelSet* Avx512KernelsCompiled();
 // The best set this CPU runs, or FL_LM_KERNELS=scalar|avx2|avx512 when that is set and
 // supported. Chosen once.
 const KernelSet& Active();

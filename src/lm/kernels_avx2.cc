@@ -5,16 +5,14 @@
 
 namespace fl::lm::kernels {
 
-const KernelSet* Avx2Kernels() {
-  static const bool supported =
-      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-  return supported ? &kSet : nullptr;
-}
+// The set, whether or not this CPU runs it (kernels.cc checks): no code here runs before
+// that check, so nothing compiled with these ISA flags can execute on a CPU without them.
+const KernelSet* Avx2KernelsCompiled() { return &kSet; }
 
 }  // namespace fl::lm::kernels
 #else
 #include "lm/kernels.h"
 namespace fl::lm::kernels {
-const KernelSet* Avx2Kernels() { return nullptr; }
+const KernelSet* Avx2KernelsCompiled() { return nullptr; }
 }  // namespace fl::lm::kernels
 #endif

@@ -7,18 +7,14 @@
 
 namespace fl::lm::kernels {
 
-const KernelSet* Avx512Kernels() {
-  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                                __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx512f") &&
-                                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
-                                __builtin_cpu_supports("avx512vnni");
-  return supported ? &kSet : nullptr;
-}
+// The set, whether or not this CPU runs it (kernels.cc checks): no code here runs before
+// that check, so nothing compiled with these ISA flags can execute on a CPU without them.
+const KernelSet* Avx512KernelsCompiled() { return &kSet; }
 
 }  // namespace fl::lm::kernels
 #else
 #include "lm/kernels.h"
 namespace fl::lm::kernels {
-const KernelSet* Avx512Kernels() { return nullptr; }
+const KernelSet* Avx512KernelsCompiled() { return nullptr; }
 }  // namespace fl::lm::kernels
 #endif

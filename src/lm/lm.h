@@ -178,6 +178,9 @@ class Tokenizer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   friend class StreamDecoder;
+  // Decode without removing SentencePiece's leading space (streaming: every token but
+  // the very first of a text keeps its space).
+  std::string DecodeRaw(const std::vector<int32_t>& ids, bool keep_special, bool strip_leading_space) const;
 };
 
 // Decodes a token stream piece by piece without ever emitting half a UTF-8 character:
@@ -408,7 +411,8 @@ struct GenerateOptions {
 
 struct GenerateResult {
   std::string text;
-  std::vector<int32_t> tokens;  // generated ids (the last one is not in the KV cache yet)
+  std::vector<int32_t> tokens;  // generated ids; the KV cache holds all but the last one
+                                // (the EOG token that ended a turn is not among them)
   int prompt_tokens = 0;
   int generated_tokens = 0;
   double prompt_ms = 0;

@@ -84,7 +84,9 @@ class Loader {
     }
     std::vector<float> out(n);
     if (!DequantizeRow(t->type, t->data, out.data(), n)) {
-      return InvalidArgumentError(path_ + ": tensor " + name + " has an unsupported type");
+      return InvalidArgumentError(path_ + ": tensor " + name + " has type " +
+                                  TypeInfo(static_cast<uint32_t>(t->type))->name +
+                                  ", which this runtime does not read for a vector (F32, F16, BF16)");
     }
     return out;
   }
@@ -125,12 +127,19 @@ Result<ModelConfig> ReadModelConfig(const GgufFile& f) {
     return InvalidArgumentError("attention.head_count " + std::to_string(c.n_head) + " is not a multiple of head_count_kv " +
                                 std::to_string(c.n_head_kv));
   }
-  if (c.n_rot > c.head_dim || c.n_rot % 2 != 0 || c.head_dim % 2 != 0) {
+  if (c.head_dim % 2 != 0) {
+    return InvalidArgumentError("the head size " + std::to_string(c.head_dim) +
+                                " (attention.key_length, or embedding_length / head_count) is odd");
+  }
+  if (c.n_rot > c.head_dim || c.n_rot % 2 != 0) {
     return InvalidArgumentError("rope.dimension_count " + std::to_string(c.n_rot) + " does not fit head size " +
                                 std::to_string(c.head_dim));
   }
   const Tensor* embd = f.FindTensor("token_embd.weight");
-  if (embd == nullptr || embd->shape.size() != 2) return InvalidArgumentError("tensor token_embd.weight is missing");
+  if (embd == nullptr) return InvalidArgumentError("tensor token_embd.weight is missing");
+  if (embd->shape.size() != 2 || embd->shape[1] == 0 || embd->shape[1] > (1u << 30)) {
+    return InvalidArgumentError("tensor token_embd.weight has shape " + Shape(*embd) + ", expected [n_embd, n_vocab]");
+  }
   c.n_vocab = static_cast<int>(embd->shape[1]);
   c.tied_output = f.FindTensor("output.weight") == nullptr;
   return c;

@@ -94,7 +94,8 @@ int32_t Sampler::Sample(const float* logits, int n_vocab) {
     src = penalised_.data();
   }
 
-  if (options_.temperature <= 0) {
+  // A temperature too small to divide by safely is greedy too.
+  if (!(options_.temperature >= 1e-6f)) {
     // Strict > keeps the first (lowest) id among equal maxima.
     size_t best = 0;
     float best_logit = Clean(src[0]);

@@ -538,6 +538,10 @@ std::vector<int32_t> Tokenizer::Encode(std::string_view text, const EncodeOption
 }
 
 std::string Tokenizer::Decode(const std::vector<int32_t>& ids, bool keep_special) const {
+  return DecodeRaw(ids, keep_special, /*strip_leading_space=*/true);
+}
+
+std::string Tokenizer::DecodeRaw(const std::vector<int32_t>& ids, bool keep_special, bool strip_leading_space) const {
   const Impl& m = *impl_;
   std::string out;
   for (int32_t id : ids) {
@@ -561,7 +565,9 @@ std::string Tokenizer::Decode(const std::vector<int32_t>& ids, bool keep_special
       out += piece;
     }
   }
-  if (m.kind == TokenizerKind::kSpm && m.add_space_prefix && !out.empty() && out[0] == ' ') out.erase(0, 1);
+  if (strip_leading_space && m.kind == TokenizerKind::kSpm && m.add_space_prefix && !out.empty() && out[0] == ' ') {
+    out.erase(0, 1);
+  }
   return out;
 }
 
@@ -572,7 +578,8 @@ int32_t Tokenizer::bos() const { return impl_->bos; }
 int32_t Tokenizer::eos() const { return impl_->eos; }
 
 std::string StreamDecoder::Push(int32_t id) {
-  pending_ += tokenizer_.Decode({id});
+  // A generated token continues a text, so its leading space is real ("▁world").
+  pending_ += tokenizer_.DecodeRaw({id}, /*keep_special=*/false, /*strip_leading_space=*/false);
   // Emit every complete character; hold an incomplete one at the end; a byte that cannot
   // start or continue a character (random models emit any byte) becomes U+FFFD, so what
   // is shown is always valid UTF-8.

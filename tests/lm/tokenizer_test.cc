@@ -139,6 +139,15 @@ TEST(TokenizerTest, SentencePieceMergesByScoreWithByteFallback) {
   EXPECT_EQ(t->Encode("ab!"), (std::vector<int32_t>{1, 7, 8}));
   EXPECT_EQ(t->Encode("ab!", {.add_special = false}), (std::vector<int32_t>{7, 8}));
   EXPECT_EQ(t->Decode({1, 7, 8}), "ab!");
+  // Streaming keeps every piece's space: a generated "▁a" continues a text (" a"), and
+  // consecutive words stay apart (regression: each token was decoded as a whole text,
+  // which drops a leading space, so words ran together).
+  StreamDecoder stream(*t);
+  std::string streamed = stream.Push(7);
+  streamed += stream.Push(6);
+  streamed += stream.Push(8);
+  EXPECT_EQ(streamed, " ab a!");
+  EXPECT_EQ(t->Decode({7, 6, 8}), "ab a!") << "a whole text still drops the prefix space";
 }
 
 TEST(TokenizerTest, WordPieceLowerCasesStripsAccentsAndSplitsPunctuation) {
