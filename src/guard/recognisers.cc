@@ -59,22 +59,22 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?<![\w+])(?<!\d[ .-])(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
        0, 0.8, ValidPhone, "phone|tel|call|mobile|cell|fax|whatsapp|number|reach", 0.15, false},
       {"phone-nanp", "PHONE",
-       R"((?<![\w+.-])(?<!\d )(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d))", 0,
+       R"((?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?<!\d )(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d))", 0,
        0.75, ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach", 0.2, false},
-      {"phone-national", "PHONE", R"((?<![\w.+-])(?<!\d )0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
+      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
        ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
       // A national number with its trunk 0 and the full length of one (10-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1"), in brackets or grouped.
       {"phone-national-full", "PHONE",
-       R"((?<![\w.+:/\[-])(?<!\d )(?:\(0\d{1,4}\)\s?|0\d{1,4}[ -])\d{2,8}(?:[ -]\d{2,6}){0,3}(?![\w:/-]|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?<!\d )(?:\(0\d{1,4}\)\s?|0\d{1,4}[ -])\d{2,8}(?:[ -]\d{2,6}){0,3}(?![\w:/-]|\.\d))", 0,
        0.55, ValidNationalPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
-      {"phone-context", "PHONE", R"((?<![\w.+-])(?<!\d )\(?\d{2,5}\)?(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))", 0, 0.3,
+      {"phone-context", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )\(?\d{2,5}\)?(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))", 0, 0.3,
        ValidPhone,
        "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering|reach me|whatsapp|sms|text me|registered number|"
        "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach",
        0.6,
        false},
-      {"phone-digits", "PHONE", R"((?<![\w.+-])\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,
+      {"phone-digits", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,
        "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.6, false},
       // ---- money and identity ---------------------------------------------------------
       {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,

@@ -61,6 +61,12 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "He left 01 42 68 53 00 on the form."), (Pairs{{"PHONE", "01 42 68 53 00"}}));
   EXPECT_EQ(Found(g, "He left (05287) 47362 on the form."), (Pairs{{"PHONE", "(05287) 47362"}}));
   EXPECT_TRUE(Found(g, "[0705/123456.789:WARNING:dns]").empty());
+  // Right after an abbreviation's full stop ("Tel.", "Ph.", "Fax.") a number is still
+  // one; after a digit and a dot (a version, an address) it is not the start of one.
+  EXPECT_EQ(Found(g, "Tel.555-123-4567 (office)"), (Pairs{{"PHONE", "555-123-4567"}}));
+  EXPECT_EQ(Found(g, "Ph.(555) 123-4567"), (Pairs{{"PHONE", "(555) 123-4567"}}));
+  EXPECT_EQ(Found(g, "Fax.020 7946 0958"), (Pairs{{"PHONE", "020 7946 0958"}}));
+  EXPECT_TRUE(Found(g, "build 3.555-123-4567 failed").empty());
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
