@@ -379,7 +379,7 @@ void AddGenerateCommands(CLI::App* app, CLI::App* model_cmd, std::vector<std::pa
     sub->add_option("--out", *out, "The .gguf to write")->required();
     commands->emplace_back(sub, [=] {
       lm::RandomModelSpec s = *spec;
-      if (s.n_head_kv <= 0 || sub->count("--n-head-kv") == 0) s.n_head_kv = sub->count("--n-head-kv") ? s.n_head_kv : s.n_head;
+      if (sub->count("--n-head-kv") == 0) s.n_head_kv = s.n_head;  // no GQA unless asked
       s.tied_output = *tied ? true : *untied ? false : s.arch == "qwen2";
       auto t = ParseType(*type);
       if (!t.ok()) return Fail(t.status().ToString());
