@@ -1,7 +1,7 @@
 // Generation: evaluate a prompt, then sample, stream and evaluate one token at a time
 // until an end-of-generation token, a stop string, max_tokens or a full context.
+#include <algorithm>
 #include <chrono>
-#include <unordered_set>
 
 #include "lm/lm.h"
 
@@ -12,23 +12,6 @@ double MsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The ids that end a turn: EOS, EOT when the file names one, and the control tokens the
-// chat families end turns with.
-std::unordered_set<int32_t> EndOfGenerationIds(const Model& model) {
-  std::unordered_set<int32_t> ids;
-  const Tokenizer& tok = model.tokenizer();
-  if (tok.eos() >= 0) ids.insert(tok.eos());
-  for (const char* key : {"tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
-    if (const Value* v = model.file().Find(key); v != nullptr && v->is_integer()) ids.insert(static_cast<int32_t>(v->AsInt()));
-  }
-  static const std::unordered_set<std::string> kEnds = {"<|im_end|>", "<|eot_id|>",  "<|end|>",
-                                                        "<|endoftext|>", "<|end_of_text|>", "<|eom_id|>"};
-  for (int32_t id = 0; id < tok.vocab_size(); ++id) {
-    if (kEnds.count(tok.Piece(id)) != 0) ids.insert(id);
-  }
-  return ids;
-}
-
 }  // namespace
 
 Result<GenerateResult> Generate(Session& session, std::span<const int32_t> prompt, const GenerateOptions& options,
@@ -36,7 +19,8 @@ Result<GenerateResult> Generate(Session& session, std::span<const int32_t> promp
   if (prompt.empty()) return InvalidArgumentError("the prompt has no tokens");
   const Model& model = session.model();
   const int n_vocab = model.config().n_vocab;
-  const std::unordered_set<int32_t> eog = options.stop_at_eog ? EndOfGenerationIds(model) : std::unordered_set<int32_t>();
+  const std::vector<int32_t> none;
+  const std::vector<int32_t>& eog = options.stop_at_eog ? model.end_of_generation() : none;
   Sampler sampler(options.sampling);
   for (int32_t id : prompt) sampler.Accept(id);
 
@@ -57,7 +41,7 @@ Result<GenerateResult> Generate(Session& session, std::span<const int32_t> promp
   result.stop_reason = "length";
   while (result.generated_tokens < options.max_tokens) {
     const int32_t id = sampler.Sample(session.logits(0), n_vocab);
-    if (eog.count(id) != 0) {
+    if (std::find(eog.begin(), eog.end(), id) != eog.end()) {
       result.stop_reason = "eog";
       break;
     }

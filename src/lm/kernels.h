@@ -134,6 +134,8 @@ uint16_t FloatToBf16(float f);
 
 // The portable quantisers and dots (quant.cc), also used by the vector sets for the
 // activation rounding where the scalar code is already exact.
+void QuantizeRowF32(const float* x, void* out, int64_t n);
+void QuantizeRowBf16(const float* x, void* out, int64_t n);
 void QuantizeRowQ8_0(const float* x, void* out, int64_t n);
 void QuantizeRowQ8_K(const float* x, void* out, int64_t n);
 

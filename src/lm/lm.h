@@ -261,6 +261,9 @@ class Model {
   const ModelConfig& config() const { return config_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const GgufFile& file() const { return file_; }
+  // The ids that end a turn: EOS, EOT / EOM when the file names them, and the control
+  // tokens chat families end turns with (<|im_end|>, <|eot_id|>, <|end|>...).
+  const std::vector<int32_t>& end_of_generation() const { return end_of_generation_; }
   // For a session of n_ctx positions, n_batch tokens per Eval.
   MemoryEstimate Estimate(int n_ctx, int n_batch, KvType kv) const;
 
@@ -274,6 +277,7 @@ class Model {
   ModelConfig config_;
   std::unique_ptr<Tokenizer> tokenizer_;
   std::unique_ptr<Weights> weights_;
+  std::vector<int32_t> end_of_generation_;
 };
 
 // Reads ModelConfig from a GGUF file's metadata (no tensors needed).

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <thread>
+#include <unordered_set>
 
 #include "lm/model_impl.h"
 
@@ -96,6 +97,22 @@ class Loader {
   const std::string& path_;
 };
 
+// The ids that end a turn: EOS, EOT when the file names one, and the control tokens the
+// chat families end turns with.
+std::vector<int32_t> EndOfGenerationIds(const GgufFile& file, const Tokenizer& tok) {
+  std::unordered_set<int32_t> ids;
+  if (tok.eos() >= 0) ids.insert(tok.eos());
+  for (const char* key : {"tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
+    if (const Value* v = file.Find(key); v != nullptr && v->is_integer()) ids.insert(static_cast<int32_t>(v->AsInt()));
+  }
+  static const std::unordered_set<std::string> kEnds = {"<|im_end|>", "<|eot_id|>",  "<|end|>",
+                                                        "<|endoftext|>", "<|end_of_text|>", "<|eom_id|>"};
+  for (int32_t id = 0; id < tok.vocab_size(); ++id) {
+    if (kEnds.count(tok.Piece(id)) != 0) ids.insert(id);
+  }
+  return std::vector<int32_t>(ids.begin(), ids.end());
+}
+
 }  // namespace
 
 Result<ModelConfig> ReadModelConfig(const GgufFile& f) {
@@ -157,6 +174,7 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
   auto tokenizer = Tokenizer::FromGguf(m->file_);
   if (!tokenizer.ok()) return Status(tokenizer.status().code(), path + ": " + tokenizer.status().message());
   m->tokenizer_ = std::make_unique<Tokenizer>(std::move(*tokenizer));
+  m->end_of_generation_ = EndOfGenerationIds(m->file_, *m->tokenizer_);
   const ModelConfig& c = m->config_;
   if (m->tokenizer_->vocab_size() > c.n_vocab) {
     return InvalidArgumentError(path + ": the tokenizer has " + std::to_string(m->tokenizer_->vocab_size()) +

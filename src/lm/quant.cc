@@ -96,6 +96,13 @@ void QuantizeRowQ8_0(const float* x, void* out, int64_t n) {
   }
 }
 
+void QuantizeRowF32(const float* x, void* out, int64_t n) { std::memcpy(out, x, n * sizeof(float)); }
+
+void QuantizeRowBf16(const float* x, void* out, int64_t n) {
+  auto* y = static_cast<uint16_t*>(out);
+  for (int64_t i = 0; i < n; ++i) y[i] = FloatToBf16(x[i]);
+}
+
 // Q8_K as ggml's reference: the element of largest magnitude maps to -127.
 void QuantizeRowQ8_K(const float* x, void* out, int64_t n) {
   auto* y = static_cast<BlockQ8_K*>(out);
@@ -312,14 +319,9 @@ void DequantQ6_K(const BlockQ6_K* x, float* y, int64_t n) {
 
 // ---- the scalar kernel set ----
 
-void QuantizeF32(const float* x, void* out, int64_t n) { std::memcpy(out, x, n * sizeof(float)); }
 void QuantizeF16(const float* x, void* out, int64_t n) {
   auto* y = static_cast<uint16_t*>(out);
   for (int64_t i = 0; i < n; ++i) y[i] = FloatToHalf(x[i]);
-}
-void QuantizeBf16(const float* x, void* out, int64_t n) {
-  auto* y = static_cast<uint16_t*>(out);
-  for (int64_t i = 0; i < n; ++i) y[i] = FloatToBf16(x[i]);
 }
 
 float DotF32(int64_t n, const void* w, const void* x) {
@@ -460,9 +462,9 @@ void ToF16(const float* x, uint16_t* y, int n) {
 
 const KernelSet kScalar = {
     .name = "scalar",
-    .f32 = {GgmlType::kF32, QuantizeF32, DotTile<DotF32>},
+    .f32 = {GgmlType::kF32, QuantizeRowF32, DotTile<DotF32>},
     .f16 = {GgmlType::kF16, QuantizeF16, DotTile<DotF16>},
-    .bf16 = {GgmlType::kBF16, QuantizeBf16, DotTile<DotBf16>},
+    .bf16 = {GgmlType::kBF16, QuantizeRowBf16, DotTile<DotBf16>},
     .q8_0 = {GgmlType::kQ8_0, QuantizeRowQ8_0, DotTile<DotQ8_0>},
     .q4_0 = {GgmlType::kQ8_0, QuantizeRowQ8_0, DotTile<DotQ4_0>},
     .q5_0 = {GgmlType::kQ8_0, QuantizeRowQ8_0, DotTile<DotQ5_0>},
@@ -523,9 +525,9 @@ bool DequantizeRow(GgmlType type, const void* row, float* out, int64_t n) {
 bool QuantizeRow(GgmlType type, const float* x, void* row, int64_t n) {
   using namespace kernels;
   switch (type) {
-    case GgmlType::kF32: QuantizeF32(x, row, n); return true;
+    case GgmlType::kF32: QuantizeRowF32(x, row, n); return true;
     case GgmlType::kF16: QuantizeF16(x, row, n); return true;
-    case GgmlType::kBF16: QuantizeBf16(x, row, n); return true;
+    case GgmlType::kBF16: QuantizeRowBf16(x, row, n); return true;
     case GgmlType::kQ8_0: QuantizeRowQ8_0(x, row, n); return true;
     case GgmlType::kQ4_0: QuantizeRowQ4_0(x, static_cast<BlockQ4_0*>(row), n); return true;
     case GgmlType::kQ5_0: QuantizeRowQ5_0(x, static_cast<BlockQ5_0*>(row), n); return true;
