@@ -11,10 +11,20 @@ written for help-desk text: greetings, signatures, requests about colleagues, lo
 of offices and sites, vendors. Technical words that are capitalised (Outlook, VPN,
 SharePoint) appear as O so that the tagger learns they are not names.
 
-usage: gen_ner.py --out train.conll [--n 6000] [--seed 1]
+With --gazetteer-out it also writes the word lists the tagger looks words up in
+("list<TAB>entry": first, last, location, word), for `frontline train-ner --gazetteer`.
+Where Debian's python3-fake-factory (Faker) is installed, its first names, surnames,
+cities and countries of the Latin-script locales join the lists above, both in the
+sentences and in the gazetteer; where wamerican is installed, its lower-case words are the
+"word" list (common words: evidence against a name). Without them the built-in lists are
+used and a note says so.
+
+usage: gen_ner.py --out train.conll [--n 6000] [--seed 1] [--gazetteer-out names.tsv]
 """
 import argparse
+import importlib
 import os
+import pkgutil
 import random
 import re
 import string
@@ -119,8 +129,175 @@ FRAMES = [
     "{P} , {P} and I all use {T} in the {L} office .",
 ]
 
+# General-purpose frames (news, reviews, stories, dialogue, forms, address blocks) so that
+# the tagger sees names outside help-desk text, and capitalised words that are not names:
+# titles of songs and books, holidays, form labels, job titles, street names ({S}).
+GENERAL_FRAMES = [
+    "{P} was born in {L} and moved to {L} as a teenager .",
+    "{P1} lives on {S} with her two sisters .",
+    "According to {P} , the band recorded the album in {L} .",
+    "The song \" {TT} \" was written by {P} in 1974 .",
+    "{PL} 's new novel , {TT} , is out next month .",
+    "In an interview , {P} said the team had never played in {C} before .",
+    "{P1} , can you send me the slides before the meeting ?",
+    "{P1} : Where did you put the keys ?",
+    "{P1} : On the table , next to the door .",
+    "Name : {P}",
+    "Full name : {P} Phone : ( 555 ) 010 - 2291",
+    "Contact person : {P} , {J} , {O}",
+    "{P}\n{J}\n{O}\n{N} {S}\n{L}",
+    "Ship to : {P} , {N} {S} , {L} , {C}",
+    "Please deliver the parcel to {N} {S} , Apt . {N} , {L} .",
+    "Her maiden name is {PL} .",
+    "My name is {P} and I work for {O} .",
+    "Why is {P1} always late on Mondays ?",
+    "{P1} told {P1} that the film was boring .",
+    "The committee elected {P} as its new chair .",
+    "Police in {L} arrested {P} on Tuesday .",
+    "Former {O} chief executive {P} died on Sunday at the age of 81 .",
+    "{P} scored twice as {L} beat {L} 3 - 1 .",
+    "The museum in {L} shows paintings by {P} and {P} .",
+    "{PL} , {PL} and {PL} founded {O} in a garage in {L} .",
+    "Thanks to {P1} and {P1} for organising the {H} party !",
+    "We closed the office for {H} .",
+    "On {H} the shops in {L} stay open until noon .",
+    "Listen to {TT} on the radio tonight .",
+    "{TT} is the best track on the album .",
+    "Dear Sir or Madam , I am writing about my order .",
+    "Website : www.example.com Phone : ( 555 ) 010 - 2291",
+    "Address : {N} {S}",
+    "Occupation : {J}",
+    "{P} , {J} at {O} , will lead the workshop .",
+    "The {J} , {P} , signed the contract .",
+    "I met {P1} at the train station in {L} .",
+    "{P1} and I went hiking near {L} last summer .",
+    "Is {P1} coming to the party on Saturday ?",
+    "Say hello to {P1} from me !",
+    "{P1} had given {P1} the address of the hotel .",
+    "Travelling from {L} to {L} takes six hours by train .",
+    "{L} is the capital of {C} .",
+    "The festival moved from {L} to {L} in 2019 .",
+    "{O} opened a new factory outside {L} .",
+    "Shares of {O} fell after the report .",
+    "The {TT} tour starts in {L} on Friday .",
+    "She studied at the University of {L} before joining {O} .",
+    "Happy birthday , {P1} !",
+    "Love , {P1}",
+    "Sincerely , {P}",
+    "Yours truly , {P} , {J}",
+    "The account belongs to {P} , who moved to {C} .",
+    "Add {P} as a second driver on the policy .",
+    "Meet me at the corner of {S} and {S} .",
+    "The office is on {S} , opposite the station .",
+]
+SONG = """Blue Moon Rising|Carry Me Home|Summer Rain|The Long Road|Midnight Train|Broken Wings|Golden Hour|Lost In
+Time|Paper Heart|City Lights|Wild Horses Run|Dancing Alone|The Last Goodbye|Silver Lining|Highway Of
+Dreams|Cold Winter Nights|Running Free|Letters From Home|Fire And Ice|Ocean Eyes|Yesterday's News|Beautiful
+Day|Take Me Back|The Quiet Years|Heart Of Stone|Northern Star|Sweet Dreams|Open Roads|Hidden Valley|Night
+Shift Blues""".replace("\n", " ").split("|")
+HOLIDAY = ["Christmas", "Easter", "Labor Day", "New Year", "Thanksgiving", "Halloween", "Independence Day",
+           "Memorial Day", "Boxing Day", "Good Friday", "Mother's Day", "Valentine's Day"]
+JOB = ["Project Manager", "Software Engineer", "Head of Sales", "Chief Financial Officer", "Accountant",
+       "Nurse", "Teacher", "Sales Representative", "Data Analyst", "Office Manager", "Graphic Designer",
+       "Civil Engineer", "Head Chef", "Pharmacist", "Lawyer", "Marketing Director", "Bus Driver",
+       "Research Scientist", "Systems Administrator", "Assistant Property Manager"]
+STREET_SUFFIX = ["Street", "Road", "Avenue", "Drive", "Lane", "Way", "Boulevard", "Court", "Place", "Square",
+                 "Crescent", "Close", "Terrace", "Hill", "Park", "Gardens", "Grove", "Row", "Walk", "St", "Rd", "Ave"]
+STREET_PREFIX = ["Via", "Rue", "Calle", "Avenida", "Rua"]
+STREET_WORD = ["Oak", "Maple", "Church", "Mill", "High", "Station", "Park", "Bridge", "King", "Queen", "Victoria",
+               "Market", "Green", "Lake", "River", "North", "South", "West", "East", "Elm", "Cedar", "Pine"]
+
+# Log and monitoring lines: dates, weekdays, months and CamelCase identifiers are not names.
+LOG_FRAMES = [
+    "{DT} {HOST} sshd [ {N} ] : Accepted publickey for root from 10.0.0.{N} port {N}",
+    "{DT} {HOST} kernel : {ID} : link is up",
+    "{DT} INFO {ID} : Starting {ID} on port {N}",
+    "{DT} WARN {ID} {ID} : retrying connection to {HOST}",
+    "[ {DT} ] ERROR {ID} failed : {ID} timed out after {N} ms",
+    "{WD} {MO} {N} {N}:{N}:{N} {N} {ID} : {ID} state changed",
+    "{MO} {N} {N}:{N}:{N} {HOST} {ID} [ {N} ] : {ID} returned {N}",
+    "Last login : {WD} {MO} {N} {N}:{N}:{N} from {HOST}",
+    "{DT} {HOST} ftpd [ {N} ] : connection from {HOST} at {WD} {MO} {N} {N}:{N}:{N} {N}",
+    "{DT} {ID} ( {ID} ) started at {WD} {MO} {N}",
+    "Report for {WD} , {MO} {N} : {N} errors , {N} warnings",
+    "{ID} . {ID} : {ID} is null",
+    "Scheduled maintenance on {WD} {N} {MO} , {N}:00 - {N}:00 UTC",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+            "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"]
+ID_PARTS = ["Request", "Handler", "Manager", "Service", "Client", "Session", "Allocator", "Scheduler", "Context",
+            "Container", "Node", "Block", "Event", "Lifecycle", "Cache", "Socket", "Queue", "Worker", "Monitor"]
+
+def identifier(rng):
+    """A CamelCase identifier from logs: RMContainerAllocator, NSView, CCFile, BAbitmap."""
+    r = rng.random()
+    parts = rng.sample(ID_PARTS, rng.randint(1, 3))
+    if r < 0.5:
+        return "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 3))) + "".join(parts)
+    if r < 0.8:
+        return "".join(parts)
+    return rng.choice(["Kerberos", "Bluetooth", "Recalculating", "Midplane", "Discoverable", "Ack", "Seq", "Rect",
+                       "Link", "Auth", "Dir", "Pid", "Engine", "Unknown", "Page"])
+
+def load_extra_lists():
+    """Faker's first names, surnames, cities and countries (Latin script) where the Debian
+    package is installed; empty lists and a note otherwise."""
+    first, last, places = set(), set(), set()
+    try:
+        import faker.providers.person as person_pkg
+        import faker.providers.address as address_pkg
+    except ImportError:
+        print("gen_ner: python3-fake-factory is not installed: using the built-in name lists only "
+              "(scripts/install-deps.sh installs it)", file=sys.stderr)
+        return [], [], []
+    latin = lambda x: x and all(ord(c) < 0x250 or c in " -'" for c in x) and x[0].isupper()
+    for pkg, kind in ((person_pkg, "person"), (address_pkg, "address")):
+        for m in pkgutil.iter_modules(pkg.__path__):
+            try:
+                prov = importlib.import_module(f"{pkg.__name__}.{m.name}").Provider
+            except Exception:  # a locale module that does not import on this Python
+                continue
+            def names(attr):
+                v = getattr(prov, attr, None)
+                return [x for x in (v or ()) if isinstance(x, str) and latin(x)] if isinstance(v, (tuple, list, dict)) else []
+            if kind == "person":
+                first.update(names("first_names") + names("first_names_male") + names("first_names_female"))
+                last.update(names("last_names"))
+            else:
+                places.update(names("cities") + names("city_names") + names("countries") + names("states"))
+    return sorted(first), sorted(last), sorted(places)
+
+def dictionary_words(path="/usr/share/dict/words"):
+    """Lower-case words from wamerican, or none (with a note)."""
+    if not os.path.exists(path):
+        print(f"gen_ner: {path} is missing (Debian's wamerican): no common-word list", file=sys.stderr)
+        return []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return [w for w in (x.strip() for x in f) if w.isalpha() and w.islower()]
+
+EXTRA_FIRST, EXTRA_LAST, EXTRA_PLACES = [], [], []
+
+def first_name(rng):
+    return rng.choice(EXTRA_FIRST) if EXTRA_FIRST and rng.random() < 0.6 else rng.choice(FIRST)
+
+def last_name(rng):
+    return rng.choice(EXTRA_LAST) if EXTRA_LAST and rng.random() < 0.6 else rng.choice(LAST)
+
+def place(rng):
+    return rng.choice(EXTRA_PLACES) if EXTRA_PLACES and rng.random() < 0.5 else rng.choice(CITY)
+
+def street(rng):
+    r = rng.random()
+    if r < 0.4:
+        return f"{rng.choice(STREET_WORD)} {rng.choice(STREET_SUFFIX)}"
+    if r < 0.8:
+        return f"{last_name(rng)} {rng.choice(STREET_SUFFIX)}"
+    return f"{rng.choice(STREET_PREFIX)} {last_name(rng)}"
+
 def person(rng, kind):
-    f, l = rng.choice(FIRST), rng.choice(LAST)
+    f, l = first_name(rng), last_name(rng)
     if kind == "P1":
         return [f]
     if kind == "PL":
@@ -129,7 +306,7 @@ def person(rng, kind):
     if r < 0.6:
         return [f, l]
     if r < 0.75:
-        return [f, rng.choice(LAST), l] if rng.random() < 0.3 else [f, l]
+        return [f, last_name(rng), l] if rng.random() < 0.3 else [f, l]
     if r < 0.85:
         return [f, f"{rng.choice('ABCDEFGHJKLMNPRSTW')}.", l]
     return [f]
@@ -144,7 +321,7 @@ def fill(rng, frame):
         if k in ("P", "P1", "PL"):
             ws, t = person(rng, k), "PERSON"
         elif k == "L":
-            ws, t = (rng.choice(CITY) if rng.random() < 0.8 else rng.choice(COUNTRY)).split(), "LOCATION"
+            ws, t = (place(rng) if rng.random() < 0.8 else rng.choice(COUNTRY)).split(), "LOCATION"
         elif k == "C":
             ws, t = rng.choice(COUNTRY).split(), "LOCATION"
         elif k == "O":
@@ -154,6 +331,18 @@ def fill(rng, frame):
             toks.append(rng.choice(TECH)); tags.append("O"); continue
         elif k == "TI":
             toks.append(rng.choice(TITLES)); tags.append("O"); continue
+        elif k in ("S", "TT", "H", "J", "N", "DT", "WD", "MO", "ID", "HOST"):  # not names
+            value = {"S": lambda: street(rng), "TT": lambda: rng.choice(SONG), "H": lambda: rng.choice(HOLIDAY),
+                     "J": lambda: rng.choice(JOB), "N": lambda: str(rng.randint(1, 9999)),
+                     "WD": lambda: rng.choice(WEEKDAYS), "MO": lambda: rng.choice(MONTHS),
+                     "DT": lambda: rng.choice([f"{rng.choice(MONTHS)} {rng.randint(1, 28)} 10:{rng.randint(10, 59)}:07",
+                                               f"{rng.choice(WEEKDAYS)} {rng.choice(MONTHS)} {rng.randint(1, 28)}",
+                                               f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 08:1{rng.randint(0, 9)}:44"]),
+                     "ID": lambda: identifier(rng),
+                     "HOST": lambda: rng.choice(["srv-web-01", "db02", "combo", "node-17", "gw.example.net"])}[k]()
+            for x in tokens(value):
+                toks.append(x); tags.append("O")
+            continue
         for i, x in enumerate(ws):
             toks.append(x); tags.append(("B-" if i == 0 else "I-") + t)
     return toks, tags
@@ -211,16 +400,33 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--n", type=int, default=6000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lower", type=float, default=0.08, help="share of sentences written all in lower case")
+    ap.add_argument("--gazetteer-out", help="also write the word lists for train-ner --gazetteer here")
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    EXTRA_FIRST[:], EXTRA_LAST[:], EXTRA_PLACES[:] = load_extra_lists()
+    if a.gazetteer_out:
+        with open(a.gazetteer_out, "w", encoding="utf-8") as f:
+            for lst, names in (("first", FIRST + EXTRA_FIRST), ("last", LAST + EXTRA_LAST),
+                               ("location", CITY + COUNTRY + EXTRA_PLACES),
+                               ("word", dictionary_words() + [w.lower() for w in MONTHS + WEEKDAYS])):
+                for x in sorted(set(names)):
+                    f.write(f"{lst}\t{x}\n")
     with open(a.out, "w", encoding="utf-8") as f:
         for _ in range(a.n):
-            if rng.random() < 0.5:
+            r = rng.random()
+            if r < 0.4:
                 toks, tags = ticket_sentence(rng)
-            else:
+            elif r < 0.65:
                 toks, tags = fill(rng, rng.choice(FRAMES))
+            elif r < 0.7:
+                toks, tags = fill(rng, rng.choice(LOG_FRAMES))
+            else:
+                toks, tags = fill(rng, rng.choice(GENERAL_FRAMES))
             if not toks:
                 continue
+            if rng.random() < a.lower:  # people type names in lower case too
+                toks = [x.lower() for x in toks]
             for x, t in zip(toks, tags):
                 f.write(f"{x}\t{t}\n")
             f.write("\n")

@@ -8,7 +8,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libsqlite3-dev
   libcpp-httplib-dev libssl-dev libpcre2-dev openssl
   libgtest-dev libgmock-dev
-  python3
+  python3 python3-fake-factory wamerican
   fasttext libxapian-dev wrk
   chromium clang-14
 )

@@ -21,9 +21,23 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
     sub->add_option("--model", *model, "Output model file")->capture_default_str();
     sub->add_option("--epochs", opt->epochs, "Passes over the data")->check(CLI::Range(1, 100))->capture_default_str();
     sub->add_option("--seed", opt->seed, "Shuffling seed")->capture_default_str();
+    auto gazetteer = std::make_shared<std::string>();
+    sub->add_option("--gazetteer", *gazetteer,
+                    "Word lists stored in the model: 'list<TAB>entry' lines, list = first, last, location, "
+                    "organization or word (scripts/gen_ner.py --gazetteer-out writes one)");
+    sub->add_option("--gazetteer-dropout", opt->gazetteer_dropout,
+                    "Share of name tokens trained as if on no list (keeps context features strong)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     commands->emplace_back(sub, [=] {
       auto sentences = guard::ReadConll(*data);
       if (!sentences.ok()) return Fail(sentences.status().ToString());
+      if (!gazetteer->empty()) {
+        auto g = guard::ReadGazetteer(*gazetteer);
+        if (!g.ok()) return Fail(g.status().ToString());
+        opt->gazetteer = std::move(*g);
+        LogInfo("gazetteer: " + std::to_string(opt->gazetteer.words.size()) + " words from " + *gazetteer);
+      }
       const double t0 = NowSeconds();
       auto m = guard::NerModel::Train(*sentences, *opt);
       if (!m.ok()) return Fail(m.status().ToString());

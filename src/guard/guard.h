@@ -31,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/core.h"
@@ -56,10 +57,11 @@ struct CustomPattern {
 // features, decoded greedily left to right with BIO tags for PERSON, LOCATION and
 // ORGANIZATION. Trained by `frontline train-ner` on CoNLL-style data.
 //
-// Model file: "FLNER1\n", a little-endian u32 header length and a JSON header (tags,
+// Model file: "FLNER2\n", a little-endian u32 header length and a JSON header (tags,
 // buckets, training info), then u32 row count and rows of (u32 bucket, n_tags float
-// weights), then a u64 xxHash64 of everything before it. Load checks every count against
-// the file size and the checksum.
+// weights), then the gazetteer (u32 count, then per word: u8 lists, u8 length, bytes), then
+// a u64 xxHash64 of everything before it. Load checks every count against the file size
+// and the checksum; it also reads "FLNER1" files (no gazetteer).
 // ---------------------------------------------------------------------------------------
 
 // One sentence of (token, tag) pairs. Tags are normalised by ReadConll to O, B-PERSON,
@@ -72,10 +74,27 @@ using TaggedSentence = std::vector<std::pair<std::string, std::string>>;
 // file:line for a line without a tag.
 Result<std::vector<TaggedSentence>> ReadConll(const std::string& path);
 
+// Word lists the tagger looks words up in: each lower-cased word with the lists it is on.
+struct Gazetteer {
+  enum List : uint8_t { kFirst = 1, kLast = 2, kLocation = 4, kOrganization = 8, kWord = 16 };
+  std::unordered_map<std::string, uint8_t> words;
+};
+
+// Reads "list<TAB>entry" lines; list is first, last, location, organization or word (a
+// common lower-case word, which is evidence against a name). Every word of a multi-word
+// entry is marked. Blank lines and lines starting with # are skipped. InvalidArgument with
+// file:line for an unknown list or a line without a tab.
+Result<Gazetteer> ReadGazetteer(const std::string& path);
+
 struct NerTrainOptions {
   int epochs = 8;
   uint64_t seed = 1;
   int bucket_bits = 18;  // feature hash table of 2^bits rows
+  // Stored in the model and looked up for every token; empty: no gazetteer features.
+  Gazetteer gazetteer;
+  // Share of name tokens (PERSON / LOCATION / ORGANIZATION) trained as if on no list, so
+  // that the tagger still finds names the lists lack from their context.
+  double gazetteer_dropout = 0.25;
 };
 
 class NerModel {
@@ -95,6 +114,7 @@ class NerModel {
   std::vector<std::string> tags_;
   uint32_t bucket_bits_ = 18;
   std::vector<float> weights_;  // (2^bucket_bits, n_tags)
+  Gazetteer gazetteer_;
 };
 
 // Splits text into tagger tokens: runs of letters, digits, non-ASCII bytes, ' and -; an

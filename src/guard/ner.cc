@@ -13,7 +13,8 @@
 namespace fl::guard {
 namespace {
 
-constexpr char kMagic[] = "FLNER1\n";
+constexpr char kMagic[] = "FLNER2\n";
+constexpr char kMagicV1[] = "FLNER1\n";  // before the gazetteer
 const char* const kTags[] = {"O", "B-PERSON", "I-PERSON", "B-LOCATION", "I-LOCATION", "B-ORGANIZATION",
                              "I-ORGANIZATION"};
 constexpr int kNumTags = 7;
@@ -52,9 +53,34 @@ int TagIndex(const std::string& tag) {
   return 0;
 }
 
-// The hashed features of token i given the previous tag.
-void Features(const std::vector<std::string>& toks, const std::vector<std::string>& lower, size_t i,
-              int prev_tag, uint32_t mask, std::vector<uint32_t>* out) {
+// "FL" for a word on the first-name and surname lists, "-" for one on none.
+std::string ListCode(uint8_t lists) {
+  static const char kCodes[] = "FLPOW";
+  std::string out;
+  for (int b = 0; b < 5; ++b) {
+    if (lists & (1 << b)) out.push_back(kCodes[b]);
+  }
+  return out.empty() ? "-" : out;
+}
+
+// The lists each token is on (all 0 without a gazetteer).
+std::vector<uint8_t> Lookup(const Gazetteer& g, const std::vector<std::string>& lower) {
+  std::vector<uint8_t> out(lower.size(), 0);
+  if (g.words.empty()) return out;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    std::string_view w = lower[i];
+    if (w.size() > 1 && w.back() == '.') w.remove_suffix(1);
+    if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);  // "Berg's"
+    auto it = g.words.find(std::string(w));
+    if (it != g.words.end()) out[i] = it->second;
+  }
+  return out;
+}
+
+// The hashed features of token i given the previous tag and the tokens' list memberships.
+void Features(const std::vector<std::string>& toks, const std::vector<std::string>& lower,
+              const std::vector<uint8_t>& lists, size_t i, int prev_tag, uint32_t mask,
+              std::vector<uint32_t>* out) {
   out->clear();
   auto add = [&](const char* name, std::string_view value) {
     std::string key(name);
@@ -86,17 +112,31 @@ void Features(const std::vector<std::string>& toks, const std::vector<std::strin
   add("ns", i + 1 < toks.size() ? Shape(toks[i + 1]) : "</s>");
   add("first", i == 0 ? "1" : "0");
   add("first_s", (i == 0 ? "1|" : "0|") + shape);
+  // Capitals inside a word: "McDowell" (2) against "RMContainerAllocator" (4+).
+  const int64_t caps = std::count_if(w.begin(), w.end(), [](unsigned char c) { return std::isupper(c); });
+  add("caps_s", std::to_string(std::min<int64_t>(caps, 4)) + "|" + shape);
+  if (lists[i] != 0 || (i > 0 && lists[i - 1] != 0) || (i + 1 < toks.size() && lists[i + 1] != 0)) {
+    const std::string g = ListCode(lists[i]);
+    add("g", g);
+    add("g_s", g + "|" + shape);
+    add("g_pt", g + "|" + ptag);
+    add("g_pg", g + "|" + (i > 0 ? ListCode(lists[i - 1]) : "<s>"));
+    add("g_ng", g + "|" + (i + 1 < toks.size() ? ListCode(lists[i + 1]) : "</s>"));
+    add("g_first", g + (i == 0 ? "|1" : "|0"));
+  }
 }
 
 // Greedy decoding with the BIO constraint (I-X only after B-X or I-X).
-std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const std::vector<std::string>& toks) {
+std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const Gazetteer& gazetteer,
+                        const std::vector<std::string>& toks) {
   std::vector<std::string> lower(toks.size());
   for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
+  const std::vector<uint8_t> lists = Lookup(gazetteer, lower);
   std::vector<int> out(toks.size());
   std::vector<uint32_t> f;
   int prev = -1;
   for (size_t i = 0; i < toks.size(); ++i) {
-    Features(toks, lower, i, prev, mask, &f);
+    Features(toks, lower, lists, i, prev, mask, &f);
     float score[kNumTags] = {0};
     for (uint32_t b : f) {
       for (int t = 0; t < kNumTags; ++t) score[t] += weights[static_cast<size_t>(b) * kNumTags + t];
@@ -171,10 +211,56 @@ Result<std::vector<TaggedSentence>> ReadConll(const std::string& path) {
   return out;
 }
 
+Result<Gazetteer> ReadGazetteer(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFoundError(path + ": cannot open");
+  static const std::pair<const char*, Gazetteer::List> kLists[] = {{"first", Gazetteer::kFirst},
+                                                                    {"last", Gazetteer::kLast},
+                                                                    {"location", Gazetteer::kLocation},
+                                                                    {"organization", Gazetteer::kOrganization},
+                                                                    {"word", Gazetteer::kWord}};
+  Gazetteer g;
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) {
+      return InvalidArgumentError(path + ":" + std::to_string(n) + ": expected 'list<TAB>entry', got '" +
+                                  line.substr(0, 60) + "'");
+    }
+    const std::string list = line.substr(0, tab);
+    auto it = std::find_if(std::begin(kLists), std::end(kLists), [&](const auto& l) { return list == l.first; });
+    if (it == std::end(kLists)) {
+      return InvalidArgumentError(path + ":" + std::to_string(n) + ": unknown list '" + list.substr(0, 40) +
+                                  "' (first, last, location, organization or word)");
+    }
+    const std::string entry = line.substr(tab + 1);
+    const auto words = NerTokens(entry);
+    for (const auto& [s, e] : words) {
+      // In a multi-word entry only the words that carry it: "Bogota" of "Santa Fe de
+      // Bogota", not "de".
+      if (words.size() > 1 && e - s < 3) continue;
+      std::string w = Lower(std::string_view(entry).substr(s, e - s));
+      if (w.size() > 1 && w.back() == '.') w.pop_back();
+      if (!w.empty() && w.size() <= 255 && (std::isalpha(static_cast<unsigned char>(w[0])) || w[0] & 0x80)) {
+        g.words[w] |= it->second;
+      }
+    }
+  }
+  return g;
+}
+
 Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const NerTrainOptions& options) {
   if (data.empty()) return InvalidArgumentError("train-ner: no sentences");
   if (options.bucket_bits < 10 || options.bucket_bits > 24) return InvalidArgumentError("bucket_bits must be 10..24");
+  if (!(options.gazetteer_dropout >= 0 && options.gazetteer_dropout <= 1)) {
+    return InvalidArgumentError("gazetteer_dropout must be in [0, 1]");
+  }
   NerModel m;
+  m.gazetteer_ = options.gazetteer;
   m.tags_.assign(kTags, kTags + kNumTags);
   m.bucket_bits_ = options.bucket_bits;
   const uint32_t mask = (1u << m.bucket_bits_) - 1;
@@ -191,6 +277,7 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
   std::vector<size_t> order(data.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(options.seed);
+  std::uniform_real_distribution<double> uniform(0, 1);
   std::vector<uint32_t> f;
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
@@ -201,10 +288,15 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
         toks.push_back(t);
         lower.push_back(Lower(t));
       }
+      std::vector<uint8_t> lists = Lookup(m.gazetteer_, lower);
+      for (size_t i = 0; i < toks.size(); ++i) {
+        // A name dropped from the lists keeps only its "common word" mark.
+        if (lists[i] != 0 && s[i].second != "O" && uniform(rng) < options.gazetteer_dropout) lists[i] &= Gazetteer::kWord;
+      }
       int prev = -1;
       for (size_t i = 0; i < toks.size(); ++i) {
         ++now;
-        Features(toks, lower, i, prev, mask, &f);
+        Features(toks, lower, lists, i, prev, mask, &f);
         float score[kNumTags] = {0};
         for (uint32_t b : f) {
           for (int t = 0; t < kNumTags; ++t) score[t] += w[static_cast<size_t>(b) * kNumTags + t];
@@ -234,7 +326,7 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
 
 std::vector<std::string> NerModel::TagTokens(const std::vector<std::string>& tokens) const {
   std::vector<std::string> out;
-  for (int t : Decode(weights_, (1u << bucket_bits_) - 1, tokens)) out.push_back(tags_[t]);
+  for (int t : Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, tokens)) out.push_back(tags_[t]);
   return out;
 }
 
@@ -253,14 +345,25 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
   const auto offsets = NerTokens(text);
   std::vector<std::string> toks;
   for (const auto& [s, e] : offsets) toks.emplace_back(text.substr(s, e - s));
-  const std::vector<int> tags = Decode(weights_, (1u << bucket_bits_) - 1, toks);
+  const std::vector<int> tags = Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, toks);
+  std::vector<std::string> lower(toks.size());
+  for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
+  const std::vector<uint8_t> lists = Lookup(gazetteer_, lower);
   std::vector<Span> out;
   for (size_t i = 0; i < tags.size(); ++i) {
     if (tags[i] == 0) continue;
-    // Names are capitalised: a lower-case or symbol token is not part of one (in
-    // all-lower-case text the tagger stays silent rather than guess).
+    // Names are capitalised. A lower-case token counts only when it is on a name list and
+    // is not a common word ("lena andersson" yes, "will" or "mark" no); symbols never.
     const unsigned char c0 = toks[i][0];
-    if (!(std::isupper(c0) || c0 >= 0x80)) continue;
+    const bool listed_name = (lists[i] & (Gazetteer::kFirst | Gazetteer::kLast | Gazetteer::kLocation)) != 0 &&
+                             (lists[i] & Gazetteer::kWord) == 0;
+    if (!(std::isupper(c0) || c0 >= 0x80 || (std::islower(c0) && listed_name && toks[i].size() >= 3))) continue;
+    // Glued to code punctuation ("=Rect(", "obj.Name", "CONFIG_Value") it is an identifier.
+    const size_t s = offsets[i].first, e = offsets[i].second;
+    if ((s > 0 && text[s - 1] != 0 && std::strchr("=._/\\[{<$", text[s - 1]) != nullptr) ||
+        (e < text.size() && text[e] != 0 && std::strchr("(=_[{/\\", text[e]) != nullptr)) {
+      continue;
+    }
     const std::string& tag = tags_[tags[i]];
     const std::string type = tag.substr(2);
     // An entity never runs across a line break.
@@ -282,7 +385,7 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
 }
 
 Status NerModel::Save(const std::string& path) const {
-  nlohmann::json header = {{"format", "frontline-ner"}, {"version", 1}, {"tags", tags_}, {"bucket_bits", bucket_bits_}};
+  nlohmann::json header = {{"format", "frontline-ner"}, {"version", 2}, {"tags", tags_}, {"bucket_bits", bucket_bits_}};
   const std::string h = header.dump();
   std::string out(kMagic);
   const uint32_t hl = static_cast<uint32_t>(h.size());
@@ -301,6 +404,18 @@ Status NerModel::Save(const std::string& path) const {
   }
   out.append(reinterpret_cast<const char*>(&count), 4);
   out += rows;
+  std::vector<std::pair<std::string, uint8_t>> words;  // sorted: the same model, the same bytes
+  for (const auto& [w, lists] : gazetteer_.words) {
+    if (w.size() <= 255) words.emplace_back(w, lists);
+  }
+  std::sort(words.begin(), words.end());
+  const uint32_t n_words = static_cast<uint32_t>(words.size());
+  out.append(reinterpret_cast<const char*>(&n_words), 4);
+  for (const auto& [w, lists] : words) {
+    out.push_back(static_cast<char>(lists));
+    out.push_back(static_cast<char>(w.size()));
+    out += w;
+  }
   const uint64_t sum = Hash64(out);
   out.append(reinterpret_cast<const char*>(&sum), 8);
   return WriteFileAtomic(path, out);
@@ -310,7 +425,10 @@ Result<NerModel> NerModel::Load(const std::string& path) {
   FL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
   auto bad = [&](const std::string& why) { return DataLossError(path + ": not a valid frontline NER model: " + why); };
   const size_t magic = std::strlen(kMagic);
-  if (data.size() < magic + 4 + 4 + 8 || data.compare(0, magic, kMagic) != 0) return bad("bad magic or too short");
+  const bool v1 = data.compare(0, magic, kMagicV1) == 0;
+  if (data.size() < magic + 4 + 4 + 8 || (!v1 && data.compare(0, magic, kMagic) != 0)) {
+    return bad("bad magic or too short");
+  }
   uint64_t sum;
   std::memcpy(&sum, data.data() + data.size() - 8, 8);
   if (Hash64(std::string_view(data).substr(0, data.size() - 8)) != sum) return bad("checksum mismatch");
@@ -333,11 +451,13 @@ Result<NerModel> NerModel::Load(const std::string& path) {
   if (m.tags_ != std::vector<std::string>(kTags, kTags + kNumTags)) return bad("unknown tag set");
   m.bucket_bits_ = header["bucket_bits"].get<uint32_t>();
   if (m.bucket_bits_ < 10 || m.bucket_bits_ > 24) return bad("bucket_bits out of range");
+  const size_t end = data.size() - 8;  // the checksum follows
   uint32_t count;
   std::memcpy(&count, data.data() + at, 4);
   at += 4;
   const size_t row_bytes = 4 + 4 * static_cast<size_t>(kNumTags);
-  if (static_cast<uint64_t>(count) * row_bytes != data.size() - 8 - at) return bad("row count does not match the size");
+  const uint64_t rows_bytes = static_cast<uint64_t>(count) * row_bytes;
+  if (v1 ? rows_bytes != end - at : rows_bytes + 4 > end - at) return bad("row count does not match the size");
   const size_t buckets = size_t{1} << m.bucket_bits_;
   m.weights_.assign(buckets * kNumTags, 0.f);
   for (uint32_t r = 0; r < count; ++r, at += row_bytes) {
@@ -346,6 +466,22 @@ Result<NerModel> NerModel::Load(const std::string& path) {
     if (b >= buckets) return bad("bucket out of range");
     std::memcpy(&m.weights_[static_cast<size_t>(b) * kNumTags], data.data() + at + 4, 4 * kNumTags);
   }
+  if (v1) return m;
+  uint32_t n_words;
+  std::memcpy(&n_words, data.data() + at, 4);
+  at += 4;
+  if (n_words > (end - at) / 3) return bad("gazetteer word count does not match the size");
+  m.gazetteer_.words.reserve(n_words);
+  for (uint32_t i = 0; i < n_words; ++i) {
+    if (end - at < 2) return bad("gazetteer truncated at word " + std::to_string(i));
+    const uint8_t lists = static_cast<uint8_t>(data[at]), len = static_cast<uint8_t>(data[at + 1]);
+    at += 2;
+    if (len > end - at) return bad("gazetteer truncated at word " + std::to_string(i));
+    if (lists == 0 || lists >= 32) return bad("gazetteer word " + std::to_string(i) + " has unknown lists");
+    m.gazetteer_.words.emplace(data.substr(at, len), lists);
+    at += len;
+  }
+  if (at != end) return bad(std::to_string(end - at) + " bytes after the gazetteer");
   return m;
 }
 

@@ -90,6 +90,87 @@ TEST(NerTest, SaveLoadRoundTripAndCorruptFiles) {
   EXPECT_FALSE(NerModel::Load(path + ".missing").ok());
 }
 
+std::vector<std::pair<std::string, std::string>> Found(const NerModel& m, const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Span& s : m.Find(text)) out.emplace_back(s.type, text.substr(s.start, s.end - s.start));
+  return out;
+}
+
+Gazetteer TestGazetteer() {
+  const std::string path = TempPath("names.tsv");
+  std::ofstream(path) << "# lists\nfirst\tMaria\nfirst\tIngrid\nfirst\tKenji\nlast\tLindqvist\nlast\tWeber\n"
+                         "location\tSanta Fe de Bogota\nword\twill\nword\tcannot\n";
+  auto g = ReadGazetteer(path);
+  EXPECT_TRUE(g.ok()) << g.status().ToString();
+  return g.ok() ? *g : Gazetteer{};
+}
+
+TEST(NerTest, ReadsGazetteerAndRejectsUnknownLists) {
+  const Gazetteer g = TestGazetteer();
+  EXPECT_EQ(g.words.at("maria"), Gazetteer::kFirst);
+  EXPECT_EQ(g.words.at("bogota"), Gazetteer::kLocation);
+  EXPECT_EQ(g.words.count("de"), 0u) << "short words of a multi-word entry carry nothing";
+  EXPECT_EQ(g.words.at("will"), Gazetteer::kWord);
+  const std::string path = TempPath("bad.tsv");
+  std::ofstream(path) << "first\tAnna\ncolour\tred\n";
+  auto bad = ReadGazetteer(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(":2:"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("colour"), std::string::npos) << bad.status().message();
+  std::ofstream(path) << "first Anna\n";
+  EXPECT_FALSE(ReadGazetteer(path).ok()) << "a line without a tab";
+}
+
+// The corpus never shows "Ingrid" or "Lindqvist"; the gazetteer, stored in the model,
+// lets the tagger find them, in capitals or (being on a name list and not a common word)
+// in lower case, and survives a save and load.
+TEST(NerTest, GazetteerFindsNamesTheTrainingDataLacks) {
+  NerTrainOptions options{.epochs = 5};
+  options.gazetteer = TestGazetteer();
+  options.gazetteer_dropout = 0.3;
+  auto m = NerModel::Train(Corpus(300, 0), options);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(Found(*m, "Hi, Ingrid Lindqvist from Globex in Lyon cannot open Teams."),
+            (Pairs{{"PERSON", "Ingrid Lindqvist"}, {"ORGANIZATION", "Globex"}, {"LOCATION", "Lyon"}}));
+  const Pairs lower = Found(*m, "hi, ingrid lindqvist from globex in lyon cannot open teams.");
+  ASSERT_FALSE(lower.empty());
+  for (const auto& [type, text] : lower) {
+    EXPECT_TRUE(type == "PERSON" && text.find("ingrid") == 0) << "lower case: only words on a name list: " << text;
+  }
+  const std::string path = TempPath("g.flner");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto back = NerModel::Load(path);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(Found(*back, "Hi, Ingrid Lindqvist from Globex in Lyon cannot open Teams."),
+            Found(*m, "Hi, Ingrid Lindqvist from Globex in Lyon cannot open Teams."));
+}
+
+TEST(NerTest, IdentifiersGluedToCodePunctuationAreNotNames) {
+  auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(Found(*m, "bounds=Maria(0, 0) cfg.Maria_Lopez=1").empty());
+  EXPECT_EQ(Found(*m, "Hi, Maria Lopez from Globex").front().second, "Maria Lopez");
+}
+
+// Files written before the gazetteer ("FLNER1") still load.
+TEST(NerTest, LoadsVersionOneFiles) {
+  const std::string header = R"({"format":"frontline-ner","version":1,"bucket_bits":10,"tags":["O","B-PERSON",)"
+                             R"("I-PERSON","B-LOCATION","I-LOCATION","B-ORGANIZATION","I-ORGANIZATION"]})";
+  std::string bytes = "FLNER1\n";
+  const uint32_t hl = static_cast<uint32_t>(header.size()), rows = 0;
+  bytes.append(reinterpret_cast<const char*>(&hl), 4);
+  bytes += header;
+  bytes.append(reinterpret_cast<const char*>(&rows), 4);
+  const uint64_t sum = Hash64(bytes);
+  bytes.append(reinterpret_cast<const char*>(&sum), 8);
+  const std::string path = TempPath("v1.flner");
+  std::ofstream(path, std::ios::binary) << bytes;
+  auto m = NerModel::Load(path);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->TagTokens({"Maria", "Lopez"}), (std::vector<std::string>{"O", "O"}));
+}
+
 TEST(NerTest, TokensKeepAbbreviationPeriods) {
   const std::string text = "Dr. Anna O'Neil-Smith, T. Berg. ok";
   std::vector<std::string> toks;
