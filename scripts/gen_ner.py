@@ -188,6 +188,16 @@ GENERAL_FRAMES = [
     "The account belongs to {P} , who moved to {C} .",
     "Add {P} as a second driver on the policy .",
     "Meet me at the corner of {S} and {S} .",
+    "{P1} : {U}\n{P1} : {U}",
+    "{P1} : {U}\n{P1} : {U}\n{P1} : {U}",
+    "{U}\n{P1} : {U}",
+    "\" {U} \" said {P1} .",
+    "\" {U} \" , {P1} told {P1} .",
+    "{U} asked {P1} , looking at {P1} .",
+    "It 's under my brother 's name , {P} .",
+    "Everyone calls me {P1} .",
+    "[ 10:42 ] {P1} : {U}",
+    "{P1} wrote : {U}",
     "The office is on {S} , opposite the station .",
 ]
 SONG = """Blue Moon Rising|Carry Me Home|Summer Rain|The Long Road|Midnight Train|Broken Wings|Golden Hour|Lost In
@@ -241,10 +251,16 @@ def identifier(rng):
     return rng.choice(["Kerberos", "Bluetooth", "Recalculating", "Midplane", "Discoverable", "Ack", "Seq", "Rect",
                        "Link", "Auth", "Dir", "Pid", "Engine", "Unknown", "Page"])
 
+UTTERANCES = ["Where are you ?", "I told you so !", "Remember me ?", "The VPN is down again .", "Thanks , that worked .",
+              "Can you hear me ?", "What a day .", "I am so sorry .", "Let's meet at noon .", "You saved my life !",
+              "Is the printer fixed ?", "Not yet , give me ten minutes .", "Who broke the build ?", "See you tomorrow .",
+              "That is not what I meant .", "Did you restart it ?", "Sure , on my way ."]
+
 def load_extra_lists():
     """Faker's first names, surnames, cities and countries (Latin script) where the Debian
     package is installed; empty lists and a note otherwise."""
     first, last, places = set(), set(), set()
+    suffixes = set()
     try:
         import faker.providers.person as person_pkg
         import faker.providers.address as address_pkg
@@ -267,6 +283,9 @@ def load_extra_lists():
                 last.update(names("last_names"))
             else:
                 places.update(names("cities") + names("city_names") + names("countries") + names("states"))
+                if m.name.startswith("en"):
+                    suffixes.update(names("street_suffixes"))
+    STREET_SUFFIX.extend(sorted(suffixes - set(STREET_SUFFIX)))
     return sorted(first), sorted(last), sorted(places)
 
 def dictionary_words(path="/usr/share/dict/words"):
@@ -292,9 +311,29 @@ def street(rng):
     r = rng.random()
     if r < 0.4:
         return f"{rng.choice(STREET_WORD)} {rng.choice(STREET_SUFFIX)}"
-    if r < 0.8:
+    if r < 0.65:
         return f"{last_name(rng)} {rng.choice(STREET_SUFFIX)}"
+    if r < 0.8:
+        return f"{first_name(rng)} {rng.choice(STREET_SUFFIX)}"
     return f"{rng.choice(STREET_PREFIX)} {last_name(rng)}"
+
+SYLLABLES = ["ra", "zen", "tri", "vo", "lex", "mar", "qui", "no", "ta", "vi", "sta", "plex", "cor", "da", "on",
+             "ix", "bel", "ka", "ly", "sen", "tro", "fi", "gra", "hu", "mo", "ne", "pi", "sol", "ve", "xo"]
+ORG_SUFFIX = ORG_B + ["LLC", "Corporation", "Incorporated", "Company", "Partners", "Agency", "Labs", "Software",
+                      "Technologies", "Associates", "Foundation", "Institute", "Studio", "Ventures"]
+
+def organisation(rng):
+    """A company name: a list name, an invented brand, or surnames in a firm's pattern."""
+    r = rng.random()
+    suffix = lambda p: f" {rng.choice(ORG_SUFFIX)}" if rng.random() < p else ""
+    if r < 0.4:
+        return rng.choice(ORG_A) + suffix(0.7)
+    if r < 0.7:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        return word.capitalize() + rng.choice(["", "", "", "com", "ly", "io"]) + suffix(0.5)
+    l1, l2, l3 = last_name(rng), last_name(rng), last_name(rng)
+    return rng.choice([f"{l1}{suffix(1)}", f"{l1}-{l2}", f"{l1} , {l2} and {l3}", f"{l1} & {l2}",
+                       f"{l1} and {l2}{suffix(0.5)}"])
 
 def person(rng, kind):
     f, l = first_name(rng), last_name(rng)
@@ -303,12 +342,17 @@ def person(rng, kind):
     if kind == "PL":
         return [l]
     r = rng.random()
-    if r < 0.6:
+    initial = rng.choice('ABCDEFGHJKLMNPRSTW')
+    if r < 0.55:
         return [f, l]
-    if r < 0.75:
+    if r < 0.7:
         return [f, last_name(rng), l] if rng.random() < 0.3 else [f, l]
-    if r < 0.85:
-        return [f, f"{rng.choice('ABCDEFGHJKLMNPRSTW')}.", l]
+    if r < 0.8:
+        return [f, f"{initial}.", l]
+    if r < 0.84:
+        return [f, l, rng.choice(["Jr.", "Sr."])]
+    if r < 0.88:
+        return [f"{initial}.", l]
     return [f]
 
 def fill(rng, frame):
@@ -325,14 +369,13 @@ def fill(rng, frame):
         elif k == "C":
             ws, t = rng.choice(COUNTRY).split(), "LOCATION"
         elif k == "O":
-            ws = [rng.choice(ORG_A)] + ([rng.choice(ORG_B)] if rng.random() < 0.7 else [])
-            t = "ORGANIZATION"
+            ws, t = tokens(organisation(rng)), "ORGANIZATION"
         elif k == "T":
             toks.append(rng.choice(TECH)); tags.append("O"); continue
         elif k == "TI":
             toks.append(rng.choice(TITLES)); tags.append("O"); continue
-        elif k in ("S", "TT", "H", "J", "N", "DT", "WD", "MO", "ID", "HOST"):  # not names
-            value = {"S": lambda: street(rng), "TT": lambda: rng.choice(SONG), "H": lambda: rng.choice(HOLIDAY),
+        elif k in ("S", "TT", "H", "J", "N", "DT", "WD", "MO", "ID", "HOST", "U"):  # not names
+            value = {"U": lambda: rng.choice(UTTERANCES),"S": lambda: street(rng), "TT": lambda: rng.choice(SONG), "H": lambda: rng.choice(HOLIDAY),
                      "J": lambda: rng.choice(JOB), "N": lambda: str(rng.randint(1, 9999)),
                      "WD": lambda: rng.choice(WEEKDAYS), "MO": lambda: rng.choice(MONTHS),
                      "DT": lambda: rng.choice([f"{rng.choice(MONTHS)} {rng.randint(1, 28)} 10:{rng.randint(10, 59)}:07",

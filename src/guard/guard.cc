@@ -279,6 +279,16 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     for (size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1)) {
       const size_t end = at + part.size();
       if ((at > 0 && word_byte(text[at - 1])) || (end < text.size() && word_byte(text[end]))) continue;
+      // The tagger's place or organisation on exactly this word is the name again:
+      // "directed by Anna Adamska and starring Adamska".
+      auto same = std::find_if(spans->begin(), spans->end(), [&](const Span& k) {
+        return k.start == at && k.end == end && k.recogniser == "ner" && k.type != "PERSON";
+      });
+      if (same != spans->end()) {
+        same->type = "PERSON";
+        same->recogniser = "name-repeat";
+        continue;
+      }
       const bool covered = std::any_of(spans->begin(), spans->end(),
                                        [&](const Span& k) { return at < k.end && k.start < end; });
       if (!covered && !overlaps_protected(at, end)) spans->push_back({at, end, "PERSON", 0.8, "name-repeat"});

@@ -358,30 +358,54 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
     const bool listed_name = (lists[i] & (Gazetteer::kFirst | Gazetteer::kLast | Gazetteer::kLocation)) != 0 &&
                              (lists[i] & Gazetteer::kWord) == 0;
     if (!(std::isupper(c0) || c0 >= 0x80 || (std::islower(c0) && listed_name && toks[i].size() >= 3))) continue;
-    // Glued to code punctuation ("=Rect(", "obj.Name", "CONFIG_Value") it is an identifier.
+    // Glued to code punctuation ("=Rect(", "obj.Name", "CONFIG_Value", "State:112",
+    // "Skype.exe") it is an identifier.
     const size_t s = offsets[i].first, e = offsets[i].second;
     if ((s > 0 && text[s - 1] != 0 && std::strchr("=._/\\[{<$", text[s - 1]) != nullptr) ||
-        (e < text.size() && text[e] != 0 && std::strchr("(=_[{/\\", text[e]) != nullptr)) {
+        (e < text.size() && text[e] != 0 && std::strchr("(=_[{/\\", text[e]) != nullptr) ||
+        (e + 1 < text.size() && text[e] == ':' && !std::isspace(static_cast<unsigned char>(text[e + 1]))) ||
+        (e + 1 < text.size() && text[e] == '.' && std::isalnum(static_cast<unsigned char>(text[e + 1])))) {
       continue;
     }
     const std::string& tag = tags_[tags[i]];
     const std::string type = tag.substr(2);
-    // An entity never runs across a line break.
+    // An entity never runs across a line break, a tab or a run of spaces (columns).
+    const std::string_view gap = text.substr(offsets[i - (i > 0)].second, offsets[i].first - offsets[i - (i > 0)].second);
     const bool continues = tag[0] == 'I' && i > 0 && tags[i - 1] != 0 && tags_[tags[i - 1]].substr(2) == type &&
-                           !out.empty() && out.back().end == offsets[i - 1].second &&
-                           text.substr(offsets[i - 1].second, offsets[i].first - offsets[i - 1].second).find('\n') ==
-                               std::string_view::npos;
+                           !out.empty() && out.back().end == offsets[i - 1].second && gap.size() <= 1 &&
+                           gap.find_first_of("\n\t\r") == std::string_view::npos;
     if (continues) {
       out.back().end = offsets[i].second;
+    } else if (tag[0] == 'I' && i > 0 && (tags[i - 1] == tags[i] || tags[i - 1] == tags[i] - 1)) {
+      continue;  // the rest of a name cut off by a column gap is no name of its own
     } else {
       out.push_back({offsets[i].first, offsets[i].second, type, 0, "ner"});
     }
   }
-  // Trim an abbreviation period at the end of a name ("Berg." at a sentence end).
+  // A title is not part of the name ("Mr. Dustin Wirth" -> "Dustin Wirth"; "Dr" alone
+  // is no finding).
+  static const char* const kTitles[] = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mme"};
+  std::vector<Span> kept;
   for (Span& s : out) {
+    while (s.type == "PERSON") {
+      const auto first = NerTokens(text.substr(s.start, s.end - s.start));
+      std::string w = Lower(text.substr(s.start + first[0].first, first[0].second - first[0].first));
+      if (!w.empty() && w.back() == '.') w.pop_back();
+      if (std::find_if(std::begin(kTitles), std::end(kTitles), [&](const char* t) { return w == t; }) ==
+          std::end(kTitles)) {
+        break;
+      }
+      if (first.size() == 1) {
+        s.end = s.start;  // only a title
+        break;
+      }
+      s.start += first[1].first;
+    }
+    // Trim an abbreviation period at the end of a name ("Berg." at a sentence end).
     if (s.end > s.start + 1 && text[s.end - 1] == '.') --s.end;
+    if (s.end > s.start) kept.push_back(std::move(s));
   }
-  return out;
+  return kept;
 }
 
 Status NerModel::Save(const std::string& path) const {
