@@ -29,6 +29,11 @@ void AddGuardCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* 
                     "Share of name tokens trained as if on no list (keeps context features strong)")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
+    sub->add_option("--person-bias", opt->person_bias,
+                    "Added to PERSON tags' scores, as a share of the model's score spread: higher finds more "
+                    "names, with more false alarms")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     commands->emplace_back(sub, [=] {
       auto sentences = guard::ReadConll(*data);
       if (!sentences.ok()) return Fail(sentences.status().ToString());

@@ -112,6 +112,8 @@ void Features(const std::vector<std::string>& toks, const std::vector<std::strin
   add("ns", i + 1 < toks.size() ? Shape(toks[i + 1]) : "</s>");
   add("first", i == 0 ? "1" : "0");
   add("first_s", (i == 0 ? "1|" : "0|") + shape);
+  add("s4", lw.size() > 4 ? lw.substr(lw.size() - 4) : lw);
+  add("sh3", (i > 0 ? Shape(toks[i - 1]) : "<s>") + "|" + shape + "|" + (i + 1 < toks.size() ? Shape(toks[i + 1]) : "</s>"));
   // Capitals inside a word: "McDowell" (2) against "RMContainerAllocator" (4+).
   const int64_t caps = std::count_if(w.begin(), w.end(), [](unsigned char c) { return std::isupper(c); });
   add("caps_s", std::to_string(std::min<int64_t>(caps, 4)) + "|" + shape);
@@ -123,12 +125,14 @@ void Features(const std::vector<std::string>& toks, const std::vector<std::strin
     add("g_pg", g + "|" + (i > 0 ? ListCode(lists[i - 1]) : "<s>"));
     add("g_ng", g + "|" + (i + 1 < toks.size() ? ListCode(lists[i + 1]) : "</s>"));
     add("g_first", g + (i == 0 ? "|1" : "|0"));
+    add("g_p2", g + "|" + (i > 1 ? ListCode(lists[i - 2]) : "<s>"));
+    add("g_n2", g + "|" + (i + 2 < toks.size() ? ListCode(lists[i + 2]) : "</s>"));
   }
 }
 
 // Greedy decoding with the BIO constraint (I-X only after B-X or I-X).
 std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const Gazetteer& gazetteer,
-                        const std::vector<std::string>& toks) {
+                        float person_bias, const std::vector<std::string>& toks) {
   std::vector<std::string> lower(toks.size());
   for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
   const std::vector<uint8_t> lists = Lookup(gazetteer, lower);
@@ -141,6 +145,8 @@ std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const 
     for (uint32_t b : f) {
       for (int t = 0; t < kNumTags; ++t) score[t] += weights[static_cast<size_t>(b) * kNumTags + t];
     }
+    score[1] += person_bias;  // B-PERSON
+    score[2] += person_bias;  // I-PERSON
     int best = 0;
     for (int t = 1; t < kNumTags; ++t) {
       const bool inside = t % 2 == 0;  // I- tags are 2, 4, 6
@@ -259,6 +265,7 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
   if (!(options.gazetteer_dropout >= 0 && options.gazetteer_dropout <= 1)) {
     return InvalidArgumentError("gazetteer_dropout must be in [0, 1]");
   }
+  if (!(options.person_bias >= 0 && options.person_bias <= 1)) return InvalidArgumentError("person_bias must be in [0, 1]");
   NerModel m;
   m.gazetteer_ = options.gazetteer;
   m.tags_.assign(kTags, kTags + kNumTags);
@@ -321,12 +328,36 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
     const double t = total[k] + static_cast<double>(now - stamp[k]) * w[k];
     m.weights_[k] = static_cast<float>(t / std::max<int64_t>(now, 1));
   }
+  // The bias is given in units of the model's typical score spread (mean over training
+  // tokens of the best tag's score minus the worst's), so that it means the same for a
+  // model trained on 300 sentences or on 30,000.
+  double spread = 0;
+  int64_t tokens = 0;
+  for (const TaggedSentence& s : data) {
+    std::vector<std::string> toks, lower;
+    for (const auto& [t, g] : s) {
+      toks.push_back(t);
+      lower.push_back(Lower(t));
+    }
+    const std::vector<uint8_t> lists = Lookup(m.gazetteer_, lower);
+    int prev = -1;
+    for (size_t i = 0; i < toks.size(); ++i, ++tokens) {
+      Features(toks, lower, lists, i, prev, mask, &f);
+      float score[kNumTags] = {0};
+      for (uint32_t b : f) {
+        for (int t = 0; t < kNumTags; ++t) score[t] += m.weights_[static_cast<size_t>(b) * kNumTags + t];
+      }
+      spread += *std::max_element(score, score + kNumTags) - *std::min_element(score, score + kNumTags);
+      prev = TagIndex(s[i].second);
+    }
+  }
+  m.person_bias_ = static_cast<float>(options.person_bias * spread / std::max<int64_t>(tokens, 1));
   return m;
 }
 
 std::vector<std::string> NerModel::TagTokens(const std::vector<std::string>& tokens) const {
   std::vector<std::string> out;
-  for (int t : Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, tokens)) out.push_back(tags_[t]);
+  for (int t : Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, person_bias_, tokens)) out.push_back(tags_[t]);
   return out;
 }
 
@@ -345,7 +376,7 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
   const auto offsets = NerTokens(text);
   std::vector<std::string> toks;
   for (const auto& [s, e] : offsets) toks.emplace_back(text.substr(s, e - s));
-  const std::vector<int> tags = Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, toks);
+  const std::vector<int> tags = Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, person_bias_, toks);
   std::vector<std::string> lower(toks.size());
   for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
   const std::vector<uint8_t> lists = Lookup(gazetteer_, lower);
@@ -409,7 +440,8 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
 }
 
 Status NerModel::Save(const std::string& path) const {
-  nlohmann::json header = {{"format", "frontline-ner"}, {"version", 2}, {"tags", tags_}, {"bucket_bits", bucket_bits_}};
+  nlohmann::json header = {{"format", "frontline-ner"}, {"version", 2}, {"tags", tags_}, {"bucket_bits", bucket_bits_},
+                         {"person_bias", person_bias_}};
   const std::string h = header.dump();
   std::string out(kMagic);
   const uint32_t hl = static_cast<uint32_t>(h.size());
@@ -474,6 +506,10 @@ Result<NerModel> NerModel::Load(const std::string& path) {
   }
   if (m.tags_ != std::vector<std::string>(kTags, kTags + kNumTags)) return bad("unknown tag set");
   m.bucket_bits_ = header["bucket_bits"].get<uint32_t>();
+  if (header.contains("person_bias")) {
+    if (!header["person_bias"].is_number() || !(header["person_bias"].get<double>() >= 0)) return bad("person_bias");
+    m.person_bias_ = header["person_bias"].get<float>();
+  }
   if (m.bucket_bits_ < 10 || m.bucket_bits_ > 24) return bad("bucket_bits out of range");
   const size_t end = data.size() - 8;  // the checksum follows
   uint32_t count;

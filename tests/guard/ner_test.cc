@@ -146,6 +146,27 @@ TEST(NerTest, GazetteerFindsNamesTheTrainingDataLacks) {
             Found(*m, "Hi, Ingrid Lindqvist from Globex in Lyon cannot open Teams."));
 }
 
+int PersonTags(const NerModel& m, const std::vector<TaggedSentence>& data) {
+  int n = 0;
+  for (const TaggedSentence& s : data) {
+    std::vector<std::string> toks;
+    for (const auto& p : s) toks.push_back(p.first);
+    for (const std::string& t : m.TagTokens(toks)) n += t.find("PERSON") != std::string::npos;
+  }
+  return n;
+}
+
+// The PERSON bias is relative to the model's own score scale: a strong bias turns more
+// tokens into names, and a bias outside [0, 1] is refused.
+TEST(NerTest, PersonBiasLeansTowardsNames) {
+  auto plain = NerModel::Train(Corpus(300, 0), {.epochs = 5, .person_bias = 0});
+  auto leaning = NerModel::Train(Corpus(300, 0), {.epochs = 5, .person_bias = 0.6});
+  ASSERT_TRUE(plain.ok() && leaning.ok());
+  const std::vector<TaggedSentence> test = Corpus(50, 1000);
+  EXPECT_GT(PersonTags(*leaning, test), PersonTags(*plain, test));
+  EXPECT_EQ(NerModel::Train(Corpus(10, 0), {.person_bias = 2}).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(NerTest, IdentifiersGluedToCodePunctuationAreNotNames) {
   auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
   ASSERT_TRUE(m.ok());
