@@ -47,12 +47,20 @@ std::string Lower(std::string_view s) {
 }
 
 // Whether one of the '|'-separated words occurs in `window` (already lower-cased).
+// Whether any of the '|'-separated words occurs in the window. A word written "^tel"
+// must start a word ("tel", "Tel:", "telephone", not "hotel"); others match anywhere.
 bool HasContext(const char* words, const std::string& window) {
   std::string_view w(words);
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); };
   while (!w.empty()) {
     const size_t bar = w.find('|');
-    const std::string_view word = w.substr(0, bar);
-    if (!word.empty() && window.find(word) != std::string::npos) return true;
+    std::string_view word = w.substr(0, bar);
+    const bool at_start = !word.empty() && word[0] == '^';
+    if (at_start) word.remove_prefix(1);
+    for (size_t at = word.empty() ? std::string::npos : window.find(word); at != std::string::npos;
+         at = window.find(word, at + 1)) {
+      if (!at_start || at == 0 || !word_char(window[at - 1])) return true;
+    }
     if (bar == std::string_view::npos) break;
     w.remove_prefix(bar + 1);
   }

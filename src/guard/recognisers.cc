@@ -71,7 +71,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"phone-context", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )\(?\d{2,5}\)?(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))", 0, 0.3,
        ValidPhone,
        "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering|reach me|whatsapp|sms|text me|registered number|"
-       "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach",
+       "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach|"
+       // labels of signatures and forms ("T: 358 0594", "Mob. 72 128 827", "Contact: …")
+       "^tel|^ph:|^ph.|^mob|^t:|^m:|^p:|^cell|number:|numbers:|the number|^contact:|contact details|^direct|"
+       "^home:|^work:|^office:|^desk:|voicemail|^sms|^text me|^text us",
        0.6,
        false},
       {"phone-digits", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,

@@ -67,6 +67,16 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Ph.(555) 123-4567"), (Pairs{{"PHONE", "(555) 123-4567"}}));
   EXPECT_EQ(Found(g, "Fax.020 7946 0958"), (Pairs{{"PHONE", "020 7946 0958"}}));
   EXPECT_TRUE(Found(g, "build 3.555-123-4567 failed").empty());
+  // Short numbers need a cue; the labels of signatures and forms are cues when they start
+  // a word ("T:", "Mob.", "Tel"), not inside one ("port:", "hotel", "file.txt").
+  EXPECT_EQ(Found(g, "T: 358 0594"), (Pairs{{"PHONE", "358 0594"}}));
+  EXPECT_EQ(Found(g, "Mob. 72 128 827"), (Pairs{{"PHONE", "72 128 827"}}));
+  EXPECT_EQ(Found(g, "Tel 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "Her direct line is 71-33-52-22."), (Pairs{{"PHONE", "71-33-52-22"}}));
+  EXPECT_TRUE(Found(g, "port: 358 0594").empty());
+  EXPECT_TRUE(Found(g, "hotel 451 5986").empty());
+  EXPECT_TRUE(Found(g, "logs-003.txt, 358 0594").empty());
+  EXPECT_TRUE(Found(g, "moved 358 0594 rows").empty()) << "no cue at all";
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
