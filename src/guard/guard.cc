@@ -234,6 +234,9 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if (overlaps_protected(s, e) || rep_->deny.count(Lower(value))) return;
       const size_t from = s > kContextBytes ? s - kContextBytes : 0;
       const std::string window = Lower(text.substr(from, s - from));
+      if (r.against != nullptr && HasContext(r.against, window.substr(window.size() > 16 ? window.size() - 16 : 0))) {
+        return;
+      }
       if (r.skip_after_version && HasContext("version|ver.|ver |build|release|firmware|v.", window.substr(
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;

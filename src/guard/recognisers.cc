@@ -77,6 +77,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        "^home:|^work:|^office:|^desk:|voicemail|^sms|^text me|^text us",
        0.6,
        false},
+      // Ten digits in one run, shaped like a phone number (Faker's and many forms' plain
+      // "5403926876"): found without a cue, unless a counter's or an id's name is just before.
+      {"phone-bare", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10}(?![\w-]|\.\d))", 0, 0.5, ValidBarePhone,
+       nullptr, 0, false, nullptr,
+       "^seq|^ack|^code|^id|id:|id=|id[|^size|^len|^offset|^pid|^uid|^count|^win|^bytes|^time|^ts|^sum|^hash|"
+       "^serial|^order|^invoice|^ticket|^ref|^no.|^nr|^#|[|=|^or "},
       {"phone-digits", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,
        "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.6, false},
       // ---- money and identity ---------------------------------------------------------

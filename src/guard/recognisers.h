@@ -24,6 +24,9 @@ struct Recogniser {
   // '|'-separated literals of which one must occur in the text for the pattern to be run
   // at all (a cheap prefilter: most texts have no '@', "://" or "-----BEGIN"); null: none.
   const char* require = nullptr;
+  // '|'-separated lower-case words that drop a finding when they occur in the 16 bytes
+  // before it ("Seq: 3226706533", "code 4294967295"); "^word" must start a word; null: none.
+  const char* against = nullptr;
 };
 
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
@@ -44,6 +47,9 @@ bool ValidIpv6(std::string_view s);
 bool ValidPhone(std::string_view s);
 // A national number with its trunk 0: 10 or 11 digits, in at least two groups.
 bool ValidNationalPhone(std::string_view s);
+// Ten digits in one run that can only be a phone number's shape: a North American number
+// (area code and exchange start with 2-9) or a national number with its trunk 0.
+bool ValidBarePhone(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);

@@ -158,6 +158,12 @@ bool ValidNationalPhone(std::string_view s) {
   return d.size() >= 10 && d.size() <= 11 && d[0] == '0';
 }
 
+bool ValidBarePhone(std::string_view s) {
+  if (s.size() != 10) return false;
+  if (s[0] == '0') return s[1] != '0';
+  return s[0] >= '2' && s[3] >= '2';
+}
+
 bool ValidSecretEntropy(std::string_view s) {
   if (s.size() < 24) return false;
   bool lower = false, upper = false, digit = false;

@@ -77,6 +77,13 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "hotel 451 5986").empty());
   EXPECT_TRUE(Found(g, "logs-003.txt, 358 0594").empty());
   EXPECT_TRUE(Found(g, "moved 358 0594 rows").empty()) << "no cue at all";
+  // Ten digits in a run shaped like a phone number need no cue; counters, ids and epoch
+  // seconds do not look like one or have their name just before.
+  EXPECT_EQ(Found(g, "I left 5403926876 for you."), (Pairs{{"PHONE", "5403926876"}}));
+  EXPECT_EQ(Found(g, "I left 0612345678 for you."), (Pairs{{"PHONE", "0612345678"}}));
+  EXPECT_TRUE(Found(g, "Original Seq: 3226706533, Ack 3325040593").empty());
+  EXPECT_TRUE(Found(g, "taskID[2019352994] done").empty());
+  EXPECT_TRUE(Found(g, "at 1126979315 the node").empty()) << "an area code never starts with 1";
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
