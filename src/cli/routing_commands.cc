@@ -140,8 +140,8 @@ void AddRoutingCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>
                   static_cast<long long>(ev->to_llm), static_cast<long long>(ev->to_human), ev->hybrid_cost,
                   ev->all_llm_cost, ev->all_llm_cost > 0 ? 100 * (1 - ev->hybrid_cost / ev->all_llm_cost) : 0.0);
       if (ev->has_oos) {
-        std::printf("  in-scope accuracy %.4f, out-of-scope recall %.4f\n", ev->in_scope_accuracy,
-                    ev->oos_recall);
+        std::printf("  in-scope accuracy %.4f (closed-set %.4f), out-of-scope recall %.4f\n",
+                    ev->in_scope_accuracy, ev->closed_set_accuracy, ev->oos_recall);
       }
       return 0;
     });

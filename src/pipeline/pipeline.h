@@ -34,12 +34,21 @@ struct FieldRouting {
   route::Threshold empirical;                      // no guarantee; for comparison
   std::map<std::string, route::Threshold> per_class;  // by predicted label
   route::ConformalCalibration conformal;
-  // Out of scope: items whose in-scope confidence (top probability among labels other
-  // than oos_label) is below oos_threshold, or whose top label is oos_label, are out of
-  // scope. Empty oos_label: no out-of-scope handling.
+  // Out of scope: items whose in-scope score (below) is under oos_threshold, or whose top
+  // label is oos_label, are out of scope. Empty oos_label: no out-of-scope handling.
   std::string oos_label;
   double oos_threshold = 0;
+  enum class OosScore {
+    kTopProbability,  // the top probability among labels other than oos_label (files
+                      // calibrated before the certainty score)
+    kCertainty,       // 1 - H(p) / ln K - p(oos_label): the whole distribution's certainty
+  };
+  OosScore oos_score = OosScore::kCertainty;
 };
+
+// The in-scope score of probabilities under the field's out-of-scope rule; oos is the
+// index of oos_label (or -1).
+double InScopeScore(const FieldRouting& routing, const std::vector<float>& probs, int oos);
 
 // Whether the field's out-of-scope rule (above) rejects these probabilities. False when the
 // field has no out-of-scope label.
@@ -109,6 +118,7 @@ struct RoutingEval {
   bool has_oos = false;
   double in_scope_accuracy = 0;  // in-scope items whose final label is right
   double oos_recall = 0;         // out-of-scope items predicted or rejected as out of scope
+  double closed_set_accuracy = 0;  // in-scope items whose top label is right, no rejection
   // Cost: escalations by first tier under the triage config's policy (without an "llm"
   // section: as if every escalation went to the LLM at the default prices), and LLM spend
   // estimated from prompt sizes — the hybrid system against sending every item to the LLM

@@ -61,14 +61,6 @@ Result<FieldPredictions> PredictField(const classify::Model& model, const classi
   return out;
 }
 
-// Highest probability among labels other than skip.
-float InScopeConfidence(const std::vector<float>& p, int skip) {
-  float best = 0;
-  for (size_t c = 0; c < p.size(); ++c) {
-    if (static_cast<int>(c) != skip) best = std::max(best, p[c]);
-  }
-  return best;
-}
 
 json ThresholdToJson(const route::Threshold& t) {
   return {{"tau", t.tau},           {"feasible", t.feasible}, {"n", t.n},
@@ -174,13 +166,33 @@ Status AddCosts(const classify::Model& model, const FieldRouting& fr, const Fiel
 
 }  // namespace
 
+double InScopeScore(const FieldRouting& routing, const std::vector<float>& p, int oos) {
+  if (routing.oos_score == FieldRouting::OosScore::kTopProbability) {
+    float best = 0;
+    for (size_t c = 0; c < p.size(); ++c) {
+      if (static_cast<int>(c) != oos) best = std::max(best, p[c]);
+    }
+    return best;
+  }
+  // Certainty: an unfamiliar query spreads its probability over many labels (high entropy)
+  // even when its top label looks confident; on CLINC150's calibration data this separates
+  // out-of-scope queries better than the top probability.
+  double h = 0;
+  for (float v : p) {
+    if (v > 0) h -= v * std::log(static_cast<double>(v));
+  }
+  double certainty = p.size() > 1 ? 1 - h / std::log(static_cast<double>(p.size())) : 1;
+  if (oos >= 0 && oos < static_cast<int>(p.size())) certainty -= p[oos];
+  return certainty;
+}
+
 bool IsOutOfScope(const FieldRouting& routing, const std::vector<std::string>& labels,
                   const std::vector<float>& probs) {
   if (routing.oos_label.empty()) return false;
   const int oos = static_cast<int>(std::find(labels.begin(), labels.end(), routing.oos_label) - labels.begin());
   if (oos >= static_cast<int>(labels.size())) return false;
   const int top = static_cast<int>(std::max_element(probs.begin(), probs.end()) - probs.begin());
-  return top == oos || InScopeConfidence(probs, oos) < routing.oos_threshold;
+  return top == oos || InScopeScore(routing, probs, oos) < routing.oos_threshold;
 }
 
 const FieldRouting* RoutingConfig::Find(const std::string& field) const {
@@ -239,10 +251,11 @@ Result<RoutingConfig> CalibrateRouting(const classify::Model& model, const class
   if (oos >= 0) {
     // In-scope accuracy as a function of the rejection threshold t is non-increasing; keep
     // the largest t whose accuracy stays within the allowed drop of t = 0.
-    std::vector<std::pair<float, bool>> in_scope;  // (in-scope confidence, right label)
+    fr.oos_score = FieldRouting::OosScore::kCertainty;
+    std::vector<std::pair<double, bool>> in_scope;  // (in-scope score, right label)
     for (size_t i = 0; i < n; ++i) {
       if (fp.gold[i] == oos) continue;
-      in_scope.emplace_back(InScopeConfidence(fp.probs[i], oos),
+      in_scope.emplace_back(InScopeScore(fr, fp.probs[i], oos),
                             fp.pred[i] == fp.gold[i] && fp.pred[i] != oos);
     }
     std::sort(in_scope.begin(), in_scope.end());
@@ -250,7 +263,7 @@ Result<RoutingConfig> CalibrateRouting(const classify::Model& model, const class
     for (const auto& e : in_scope) right += e.second;
     const double total = std::max<size_t>(1, in_scope.size());
     const double floor_acc = right / total - options.oos_max_accuracy_drop;
-    double best = 0;
+    double best = -2;  // below any score: rejects nothing
     int64_t lost = 0;  // right answers rejected by thresholds at or below in_scope[k].first
     for (size_t k = 0; k < in_scope.size(); ++k) {
       // Threshold t = in_scope[k].first rejects everything strictly below it.
@@ -287,7 +300,11 @@ std::string RoutingJson(const RoutingConfig& config) {
                {"conformal", {{"method", f.conformal.method == route::ConformalMethod::kLac ? "lac" : "aps"},
                               {"alpha", f.conformal.alpha},
                               {"qhat", f.conformal.qhat}}}};
-    if (!f.oos_label.empty()) jf["oos"] = {{"label", f.oos_label}, {"threshold", f.oos_threshold}};
+    if (!f.oos_label.empty()) {
+      jf["oos"] = {{"label", f.oos_label},
+                   {"threshold", f.oos_threshold},
+                   {"score", f.oos_score == FieldRouting::OosScore::kCertainty ? "certainty" : "top_probability"}};
+    }
     fields.push_back(jf);
   }
   return json{{"format", "frontline-routing"}, {"version", 1}, {"model_hash", config.model_hash},
@@ -318,6 +335,12 @@ Result<RoutingConfig> LoadRouting(const std::string& model_path, const classify:
       if (jf.contains("oos")) {
         f.oos_label = jf["oos"].at("label").get<std::string>();
         f.oos_threshold = jf["oos"].at("threshold").get<double>();
+        const std::string score = jf["oos"].value("score", "top_probability");
+        if (score != "certainty" && score != "top_probability") {
+          return DataLossError(path + ": unknown out-of-scope score '" + score + "'");
+        }
+        f.oos_score = score == "certainty" ? FieldRouting::OosScore::kCertainty
+                                           : FieldRouting::OosScore::kTopProbability;
       }
       config.fields.push_back(std::move(f));
     }
@@ -354,13 +377,13 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
   ev.field = name;
   ev.threshold = fr->guaranteed.tau;
   ev.has_oos = oos >= 0;
-  int64_t right = 0, in_scope = 0, in_scope_right = 0, oos_items = 0, oos_caught = 0;
+  int64_t right = 0, in_scope = 0, in_scope_right = 0, closed_right = 0, oos_items = 0, oos_caught = 0;
   int64_t set_total = 0, set_hits = 0;
   const size_t n = fp.gold.size();
   std::vector<bool> oos_flags(n);
   for (size_t i = 0; i < n; ++i) {
     const bool out_of_scope =
-        oos >= 0 && (fp.pred[i] == oos || InScopeConfidence(fp.probs[i], oos) < fr->oos_threshold);
+        oos >= 0 && (fp.pred[i] == oos || InScopeScore(*fr, fp.probs[i], oos) < fr->oos_threshold);
     oos_flags[i] = out_of_scope;
     const bool accepted = !out_of_scope && fp.conf[i] >= fr->guaranteed.tau;
     const bool is_right = fp.pred[i] == fp.gold[i];
@@ -380,6 +403,7 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
       } else {
         ++in_scope;
         in_scope_right += !out_of_scope && is_right;
+        closed_right += is_right;
       }
     }
   }
@@ -390,6 +414,7 @@ Result<RoutingEval> EvaluateRouting(const classify::Model& model, const RoutingC
   ev.set_coverage = ev.escalated ? static_cast<double>(set_hits) / ev.escalated : 1.0;
   ev.in_scope_accuracy = in_scope ? static_cast<double>(in_scope_right) / in_scope : 0;
   ev.oos_recall = oos_items ? static_cast<double>(oos_caught) / oos_items : 0;
+  ev.closed_set_accuracy = in_scope ? static_cast<double>(closed_right) / in_scope : 0;
   FL_RETURN_IF_ERROR(AddCosts(model, *fr, fp, triage, oos_flags, &ev));
   return ev;
 }
@@ -410,6 +435,7 @@ std::string RoutingEvalJson(const RoutingEval& e) {
   if (e.has_oos) {
     j["in_scope_accuracy"] = e.in_scope_accuracy;
     j["oos_recall"] = e.oos_recall;
+    j["closed_set_accuracy"] = e.closed_set_accuracy;
   }
   return j.dump();
 }

@@ -79,6 +79,26 @@ TEST_F(RoutingTest, OutOfScopeLabel) {
   ASSERT_TRUE(ej.contains("oos_recall"));
   EXPECT_GT(ej["in_scope_accuracy"].get<double>(), 0.8);
   EXPECT_GT(ej["oos_recall"].get<double>(), 0.5);
+  EXPECT_GE(ej["closed_set_accuracy"].get<double>(), ej["in_scope_accuracy"].get<double>());
+  // The sidecar names its score; a file from before the certainty score (no "score") is
+  // read with the top probability, and an unknown score is an error naming it.
+  const std::string sidecar = Dir() + "/m.flm.routing.json";
+  nlohmann::json routing;
+  std::ifstream(sidecar) >> routing;
+  ASSERT_EQ(routing["fields"][0]["oos"]["score"], "certainty");
+  routing["fields"][0]["oos"].erase("score");
+  routing["fields"][0]["oos"]["threshold"] = 0.3;
+  std::ofstream(sidecar) << routing.dump();
+  const std::string eval = Fl() + " eval-routing --model " + Dir() + "/m.flm --data " + Dir() +
+                           "/s/test.csv --text subject,body --label category --oos-label out_of_scope --json";
+  EXPECT_TRUE(nlohmann::json::parse(Stdout(eval)).contains("oos_recall"));
+  routing["fields"][0]["oos"]["score"] = "vibes";
+  std::ofstream(sidecar) << routing.dump();
+  const ShellResult unknown = Shell(eval);
+  EXPECT_NE(unknown.code, 0);
+  EXPECT_NE(unknown.out.find("vibes"), std::string::npos) << unknown.out;
+  ASSERT_EQ(Shell(Fl() + " calibrate --model " + Dir() + "/m.flm --data " + Dir() +
+                  "/cal/tickets.csv --text subject,body --label category --oos-label out_of_scope").code, 0);
   // An OOS label the model does not know is an error naming it.
   const ShellResult bad = Shell(Fl() + " calibrate --model " + Dir() + "/m.flm --data " + Dir() +
                       "/cal/tickets.csv --text subject,body --label category --oos-label nonsense");
