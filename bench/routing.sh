@@ -39,10 +39,10 @@ for set in banking77 clinc150 tickets; do
     --precision 0.95 --delta 0.05 "${oos[@]}" > "$WORK/$set.cal.json"
   "$FL" -q eval-routing --model "$WORK/$set.flm" --data "$WORK/${set}_test.csv" --text text --label label \
     --json "${oos[@]}" > "$WORK/$set.eval.json"
-  # Violation rate: 200 random 50/50 calibration/test re-splits of calibration + test data.
+  # Violation rate: 1000 random 50/50 calibration/test re-splits of calibration + test data.
   { cat "$WORK/${set}_cal.csv"; tail -n +2 "$WORK/${set}_test.csv"; } > "$WORK/${set}_pool.csv"
   "$FL" -q routing-study --model "$WORK/$set.flm" --data "$WORK/${set}_pool.csv" --text text --label label \
-    --precision 0.95 --delta 0.05 --resplits 200 > "$WORK/$set.study.json"
+    --precision 0.95 --delta 0.05 --resplits 1000 > "$WORK/$set.study.json"
   $PY - "$set" "$WORK/$set.cal.json" "$WORK/$set.eval.json" "$WORK/$set.study.json" <<'PYEOF'
 import json, sys
 name, cal, ev, st = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
@@ -58,5 +58,5 @@ echo "threshold: guaranteed (precision >= 0.95 with prob. >= 0.95 over the calib
 echo "emp_tau = the empirical (no-guarantee) threshold, for comparison; closed/in_scope/oos_recall: CLINC150 OOS"
 echo "protocol (closed: in-scope accuracy without the out-of-scope rule; in_scope: with it)."
 echo "llm_saved: estimated LLM spend saved vs sending every item to the LLM (default prices; escalations to the LLM)."
-echo "viol_g / viol_emp: share of 200 random calibration/test re-splits where the realised test precision fell"
+echo "viol_g / viol_emp: share of 1000 random calibration/test re-splits where the realised test precision fell"
 echo "below 0.95 for the guaranteed / empirical threshold (delta = 0.05); cov_g: mean guaranteed coverage."
