@@ -102,18 +102,19 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0.85, nullptr, nullptr, 0, false, "\\"},
       // ---- names from the letter's frame ----------------------------------------------
       {"greeting-name", "PERSON",
-       R"((?<![\w'-])(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening))[ ]{1,3}([A-Z][a-z'-]{1,30}(?:[ -][A-Z][a-z'-]{1,30}){0,2})\s{0,3}[,!:\n])",
+       R"((?<![\w'-])(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening))[ ]{1,3}((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ -](?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})\s{0,3}[,!:\n])",
        1, 0.85, ValidPersonName, nullptr, 0, false},
       {"signature-name", "PERSON",
-       R"((?i:regards|best|thanks|thank you|many thanks|cheers|sincerely|br|kind regards|best wishes)[,.!]?[ \t]{0,3}\n[ \t]{0,3}(?:-{1,2}\s?)?([A-Z][a-z'-]{1,30}(?:[ \t]+[A-Z][a-z'-]{1,30}){0,2})[ \t]{0,3}(?:\n|$))",
+       R"((?i:regards|best|thanks|thank you|many thanks|cheers|sincerely|br|kind regards|best wishes)[,.!]?[ \t]{0,3}\n[ \t]{0,3}(?:-{1,2}\s?)?((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})[ \t]{0,3}(?:\n|$))",
        1, 0.85, ValidPersonName, nullptr, 0, false},
       {"signature-inline", "PERSON",
-       R"((?i:regards|thanks|cheers|sincerely)[,][ \t]{1,3}([A-Z][a-z'-]{1,30}(?:[ \t]+[A-Z][a-z'-]{1,30}){0,2})[ \t]{0,3}(?:\n|$|\.))",
+       R"((?i:regards|thanks|cheers|sincerely)[,][ \t]{1,3}((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})[ \t]{0,3}(?:\n|$|\.))",
        1, 0.8, ValidPersonName, nullptr, 0, false},
-      {"title-name", "PERSON", R"(\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ]([A-Z][a-z'-]{1,30}(?:[ ][A-Z][a-z'-]{1,30}){0,2}))", 1,
+      {"title-name", "PERSON",
+       R"(\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ]((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ ](?:[A-Z]\.|(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})){0,3})(?![A-Za-z\x80-\xFF]))", 1,
        0.85, ValidPersonName, nullptr, 0, false},
       {"introduction-name", "PERSON",
-       R"((?i:my name is|this is|i am|i'm|name:|user:|requester:|contact:)[ ]{1,3}([A-Z][a-z'-]{1,30}(?:[ ][A-Z][a-z'-]{1,30}){0,2}))",
+       R"((?i:my name is|this is|i am|i'm|name:|user:|requester:|contact:)[ ]{1,3}(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ])?((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ ](?:[A-Z]\.|(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})){0,3})(?![A-Za-z\x80-\xFF]))",
        1, 0.7, ValidPersonName, nullptr, 0, false},
   };
   return k;
@@ -146,6 +147,7 @@ bool IsGreetingStopword(std::string_view word) {
       "vpn", "sap", "office", "microsoft", "google", "apple", "azure", "aws", "jira", "confluence", "slack", "zoom",
       "hr", "finance", "sales", "marketing", "legal", "engineering", "staff", "new", "everything", "nothing",
       "sent", "regarding", "re", "fw", "fwd", "subject", "note", "attached", "ok", "okay", "yes", "no", "here",
+      "mr", "mrs", "ms", "miss", "dr", "prof", "unit",
   };
   std::string lower;
   for (char c : word) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));

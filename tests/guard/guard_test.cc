@@ -137,6 +137,12 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
   EXPECT_EQ(Found(g, "It crashed again.\nKind regards,\nJohan Berg"), (Pairs{{"PERSON", "Johan Berg"}}));
   EXPECT_EQ(Found(g, "Please ask Dr. Anna Weber"), (Pairs{{"PERSON", "Anna Weber"}}));
   EXPECT_TRUE(Found(Make({.names = false}), "Hi Maria,\nthanks").empty());
+  // Names with letters beyond ASCII are taken whole (never a leaking half such as "Gar"
+  // of "Garðar"), with a middle initial; a title alone is no name.
+  EXPECT_EQ(Found(g, "this is Dr. Garðar Matthíasson."), (Pairs{{"PERSON", "Garðar Matthíasson"}}));
+  EXPECT_EQ(Found(g, "Dear Željko,\nthe printer"), (Pairs{{"PERSON", "Željko"}}));
+  EXPECT_EQ(Found(g, "my name is Ján M. Novák but"), (Pairs{{"PERSON", "Ján M. Novák"}}));
+  EXPECT_TRUE(Found(g, "Hello, this is Dr. 123").empty());
   // A name found once is found again where it stands alone.
   EXPECT_EQ(Found(g, "Dear Anna Weber,\nWeber's laptop and Anna's phone; Weberstrasse"),
             (Pairs{{"PERSON", "Anna Weber"}, {"PERSON", "Weber"}, {"PERSON", "Anna"}}));
