@@ -73,7 +73,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering|reach me|whatsapp|sms|text me|registered number|"
        "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach|"
        // labels of signatures and forms ("T: 358 0594", "Mob. 72 128 827", "Contact: …")
-       "^tel|^ph:|^ph.|^mob|^t:|^m:|^p:|^cell|number:|numbers:|the number|^contact:|contact details|^direct|"
+       "^tel|^ph:|^ph.|^mob|^contact|^number|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|^cell|number:|"
+       "numbers:|the number|^direct|"
        "^home:|^work:|^office:|^desk:|voicemail|^sms|^text me|^text us",
        0.6,
        false},

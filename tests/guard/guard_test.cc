@@ -73,6 +73,7 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Mob. 72 128 827"), (Pairs{{"PHONE", "72 128 827"}}));
   EXPECT_EQ(Found(g, "Tel 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_EQ(Found(g, "Her direct line is 71-33-52-22."), (Pairs{{"PHONE", "71-33-52-22"}}));
+  EXPECT_EQ(Found(g, "Contact Sam at 780 6326 today"), (Pairs{{"PHONE", "780 6326"}}));
   EXPECT_TRUE(Found(g, "port: 358 0594").empty());
   EXPECT_TRUE(Found(g, "hotel 451 5986").empty());
   EXPECT_TRUE(Found(g, "logs-003.txt, 358 0594").empty());
