@@ -1,8 +1,10 @@
 // The name tagger: averaged perceptron, greedy BIO decoding.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -77,23 +79,41 @@ std::vector<uint8_t> Lookup(const Gazetteer& g, const std::vector<std::string>& 
   return out;
 }
 
-// The hashed features of token i given the previous tag and the tokens' list memberships.
-void Features(const std::vector<std::string>& toks, const std::vector<std::string>& lower,
-              const std::vector<uint8_t>& lists, size_t i, int prev_tag, uint32_t mask,
-              std::vector<uint32_t>* out) {
-  out->clear();
-  auto add = [&](const char* name, std::string_view value) {
+// The features of token i that do not depend on the previous tag (hashed), and the pieces
+// that the previous-tag features are built from.
+struct TokenFeatures {
+  std::vector<uint32_t> fixed;
+  std::string shape;
+  std::string list_code;  // empty: no gazetteer features for this token
+};
+
+// The hashed id of "name=value" (built on the stack: tagging hashes some 40 of these a
+// word).
+uint32_t FeatureId(const char* name, std::string_view value, uint32_t mask) {
+  char buf[128];
+  const size_t n = std::strlen(name);
+  if (n + 1 + value.size() > sizeof buf) {
     std::string key(name);
     key.push_back('=');
     key.append(value);
-    out->push_back(static_cast<uint32_t>(Hash64(key)) & mask);
-  };
+    return static_cast<uint32_t>(Hash64(key)) & mask;
+  }
+  std::memcpy(buf, name, n);
+  buf[n] = '=';
+  std::memcpy(buf + n + 1, value.data(), value.size());
+  return static_cast<uint32_t>(Hash64(std::string_view(buf, n + 1 + value.size()))) & mask;
+}
+
+void StaticFeatures(const std::vector<std::string>& toks, const std::vector<std::string>& lower,
+                    const std::vector<uint8_t>& lists, size_t i, uint32_t mask, TokenFeatures* out) {
+  out->fixed.clear();
+  auto add = [&](const char* name, std::string_view value) { out->fixed.push_back(FeatureId(name, value, mask)); };
   const std::string& w = toks[i];
   const std::string& lw = lower[i];
   const std::string shape = Shape(w);
   const std::string prev = i > 0 ? lower[i - 1] : "<s>", next = i + 1 < toks.size() ? lower[i + 1] : "</s>";
   const std::string prev2 = i > 1 ? lower[i - 2] : "<s>", next2 = i + 2 < toks.size() ? lower[i + 2] : "</s>";
-  const std::string ptag = prev_tag < 0 ? "<s>" : kTags[prev_tag];
+  out->shape = shape;
   add("b", "");
   add("w", lw);
   add("s", shape);
@@ -104,8 +124,6 @@ void Features(const std::vector<std::string>& toks, const std::vector<std::strin
   add("nw", next);
   add("p2w", prev2);
   add("n2w", next2);
-  add("pt", ptag);
-  add("pt_s", ptag + "|" + shape);
   add("pw_s", prev + "|" + shape);
   add("nw_s", next + "|" + shape);
   add("ps", i > 0 ? Shape(toks[i - 1]) : "<s>");
@@ -117,11 +135,12 @@ void Features(const std::vector<std::string>& toks, const std::vector<std::strin
   // Capitals inside a word: "McDowell" (2) against "RMContainerAllocator" (4+).
   const int64_t caps = std::count_if(w.begin(), w.end(), [](unsigned char c) { return std::isupper(c); });
   add("caps_s", std::to_string(std::min<int64_t>(caps, 4)) + "|" + shape);
+  out->list_code.clear();
   if (lists[i] != 0 || (i > 0 && lists[i - 1] != 0) || (i + 1 < toks.size() && lists[i + 1] != 0)) {
     const std::string g = ListCode(lists[i]);
+    out->list_code = g;
     add("g", g);
     add("g_s", g + "|" + shape);
-    add("g_pt", g + "|" + ptag);
     add("g_pg", g + "|" + (i > 0 ? ListCode(lists[i - 1]) : "<s>"));
     add("g_ng", g + "|" + (i + 1 < toks.size() ? ListCode(lists[i + 1]) : "</s>"));
     add("g_first", g + (i == 0 ? "|1" : "|0"));
@@ -130,32 +149,91 @@ void Features(const std::vector<std::string>& toks, const std::vector<std::strin
   }
 }
 
-// Greedy decoding with the BIO constraint (I-X only after B-X or I-X).
+// The features that join the previous tag (-1: sentence start) with token i; returns
+// how many were written to out.
+int PrevFeatures(const TokenFeatures& tf, int prev_tag, uint32_t mask, uint32_t out[3]) {
+  const std::string_view ptag = prev_tag < 0 ? "<s>" : kTags[prev_tag];
+  char buf[96];
+  auto joined = [&](std::string_view a, std::string_view b) {
+    const size_t n = std::min(a.size(), sizeof buf / 2), m = std::min(b.size(), sizeof buf / 2 - 1);
+    std::memcpy(buf, a.data(), n);
+    buf[n] = '|';
+    std::memcpy(buf + n + 1, b.data(), m);
+    return std::string_view(buf, n + 1 + m);
+  };
+  // "pt" depends on the tag alone: hashed once per thread and table size.
+  thread_local uint32_t cached_mask = 0;
+  thread_local uint32_t pt_ids[kNumTags + 1];
+  if (cached_mask != mask) {
+    for (int t = -1; t < kNumTags; ++t) pt_ids[t + 1] = FeatureId("pt", t < 0 ? "<s>" : kTags[t], mask);
+    cached_mask = mask;
+  }
+  int n = 0;
+  out[n++] = pt_ids[prev_tag + 1];
+  out[n++] = FeatureId("pt_s", joined(ptag, tf.shape), mask);
+  if (!tf.list_code.empty()) out[n++] = FeatureId("g_pt", joined(tf.list_code, ptag), mask);
+  return n;
+}
+
+void AddScores(const std::vector<float>& weights, const uint32_t* ids, size_t n, float* score) {
+  for (size_t k = 0; k < n; ++k) {
+    const float* row = &weights[static_cast<size_t>(ids[k]) * kNumTags];
+    for (int t = 0; t < kNumTags; ++t) score[t] += row[t];
+  }
+}
+
+std::vector<TokenFeatures> SentenceFeatures(const std::vector<std::string>& toks,
+                                            const std::vector<std::string>& lower,
+                                            const std::vector<uint8_t>& lists, uint32_t mask) {
+  std::vector<TokenFeatures> out(toks.size());
+  for (size_t i = 0; i < toks.size(); ++i) StaticFeatures(toks, lower, lists, i, mask, &out[i]);
+  return out;
+}
+
+// The best tag sequence (Viterbi) under the BIO constraint: I-X only after B-X or I-X.
+std::vector<int> BestSequence(const std::vector<float>& weights, const std::vector<TokenFeatures>& tf,
+                              uint32_t mask, float person_bias) {
+  const size_t n = tf.size();
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  std::vector<std::array<float, kNumTags>> best(n);
+  std::vector<std::array<int8_t, kNumTags>> from(n);
+  auto allowed = [](int prev, int t) { return t % 2 == 1 || t == 0 || prev == t || prev == t - 1; };
+  for (size_t i = 0; i < n; ++i) {
+    float fixed[kNumTags] = {0};
+    AddScores(weights, tf[i].fixed.data(), tf[i].fixed.size(), fixed);
+    fixed[1] += person_bias;  // B-PERSON
+    fixed[2] += person_bias;  // I-PERSON
+    best[i].fill(kNone);
+    for (int p = i == 0 ? -1 : 0; p < (i == 0 ? 0 : kNumTags); ++p) {
+      if (p >= 0 && best[i - 1][p] == kNone) continue;
+      uint32_t ids[3];
+      float score[kNumTags] = {0};
+      AddScores(weights, ids, PrevFeatures(tf[i], p, mask, ids), score);
+      for (int t = 0; t < kNumTags; ++t) {
+        if (!allowed(p, t)) continue;
+        const float v = (p >= 0 ? best[i - 1][p] : 0) + fixed[t] + score[t];
+        if (v > best[i][t]) {
+          best[i][t] = v;
+          from[i][t] = static_cast<int8_t>(p);
+        }
+      }
+    }
+  }
+  std::vector<int> out(n);
+  if (n == 0) return out;
+  int t = static_cast<int>(std::max_element(best[n - 1].begin(), best[n - 1].end()) - best[n - 1].begin());
+  for (size_t i = n; i-- > 0;) {
+    out[i] = t;
+    t = from[i][t];
+  }
+  return out;
+}
+
 std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const Gazetteer& gazetteer,
                         float person_bias, const std::vector<std::string>& toks) {
   std::vector<std::string> lower(toks.size());
   for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
-  const std::vector<uint8_t> lists = Lookup(gazetteer, lower);
-  std::vector<int> out(toks.size());
-  std::vector<uint32_t> f;
-  int prev = -1;
-  for (size_t i = 0; i < toks.size(); ++i) {
-    Features(toks, lower, lists, i, prev, mask, &f);
-    float score[kNumTags] = {0};
-    for (uint32_t b : f) {
-      for (int t = 0; t < kNumTags; ++t) score[t] += weights[static_cast<size_t>(b) * kNumTags + t];
-    }
-    score[1] += person_bias;  // B-PERSON
-    score[2] += person_bias;  // I-PERSON
-    int best = 0;
-    for (int t = 1; t < kNumTags; ++t) {
-      const bool inside = t % 2 == 0;  // I- tags are 2, 4, 6
-      if (inside && !(prev == t || prev == t - 1)) continue;
-      if (score[t] > score[best]) best = t;
-    }
-    out[i] = prev = best;
-  }
-  return out;
+  return BestSequence(weights, SentenceFeatures(toks, lower, Lookup(gazetteer, lower), mask), mask, person_bias);
 }
 
 }  // namespace
@@ -285,7 +363,6 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(options.seed);
   std::uniform_real_distribution<double> uniform(0, 1);
-  std::vector<uint32_t> f;
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     for (size_t idx : order) {
@@ -300,26 +377,27 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
         // A name dropped from the lists keeps only its "common word" mark.
         if (lists[i] != 0 && s[i].second != "O" && uniform(rng) < options.gazetteer_dropout) lists[i] &= Gazetteer::kWord;
       }
-      int prev = -1;
+      // Structured perceptron: the best sequence under the current weights against the
+      // gold one; where they differ, the gold features gain and the predicted ones lose.
+      const std::vector<TokenFeatures> tf = SentenceFeatures(toks, lower, lists, mask);
+      const std::vector<int> pred = BestSequence(w, tf, mask, 0);
+      std::vector<int> gold(toks.size());
+      for (size_t i = 0; i < toks.size(); ++i) gold[i] = TagIndex(s[i].second);
+      ++now;
       for (size_t i = 0; i < toks.size(); ++i) {
-        ++now;
-        Features(toks, lower, lists, i, prev, mask, &f);
-        float score[kNumTags] = {0};
-        for (uint32_t b : f) {
-          for (int t = 0; t < kNumTags; ++t) score[t] += w[static_cast<size_t>(b) * kNumTags + t];
+        const int gp = i > 0 ? gold[i - 1] : -1, pp = i > 0 ? pred[i - 1] : -1;
+        if (pred[i] == gold[i] && pp == gp) continue;
+        uint32_t ids[3];
+        for (uint32_t b : tf[i].fixed) {
+          update(static_cast<size_t>(b) * kNumTags + gold[i], 1.f);
+          update(static_cast<size_t>(b) * kNumTags + pred[i], -1.f);
         }
-        const int gold = TagIndex(s[i].second);
-        int best = 0;
-        for (int t = 1; t < kNumTags; ++t) {
-          if (score[t] > score[best]) best = t;
+        for (int k = 0, n = PrevFeatures(tf[i], gp, mask, ids); k < n; ++k) {
+          update(static_cast<size_t>(ids[k]) * kNumTags + gold[i], 1.f);
         }
-        if (best != gold) {
-          for (uint32_t b : f) {
-            update(static_cast<size_t>(b) * kNumTags + gold, 1.f);
-            update(static_cast<size_t>(b) * kNumTags + best, -1.f);
-          }
+        for (int k = 0, n = PrevFeatures(tf[i], pp, mask, ids); k < n; ++k) {
+          update(static_cast<size_t>(ids[k]) * kNumTags + pred[i], -1.f);
         }
-        prev = gold;  // train on gold history
       }
     }
   }
@@ -339,16 +417,13 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
       toks.push_back(t);
       lower.push_back(Lower(t));
     }
-    const std::vector<uint8_t> lists = Lookup(m.gazetteer_, lower);
-    int prev = -1;
+    const std::vector<TokenFeatures> tf = SentenceFeatures(toks, lower, Lookup(m.gazetteer_, lower), mask);
     for (size_t i = 0; i < toks.size(); ++i, ++tokens) {
-      Features(toks, lower, lists, i, prev, mask, &f);
       float score[kNumTags] = {0};
-      for (uint32_t b : f) {
-        for (int t = 0; t < kNumTags; ++t) score[t] += m.weights_[static_cast<size_t>(b) * kNumTags + t];
-      }
+      uint32_t ids[3];
+      AddScores(m.weights_, tf[i].fixed.data(), tf[i].fixed.size(), score);
+      AddScores(m.weights_, ids, PrevFeatures(tf[i], i > 0 ? TagIndex(s[i - 1].second) : -1, mask, ids), score);
       spread += *std::max_element(score, score + kNumTags) - *std::min_element(score, score + kNumTags);
-      prev = TagIndex(s[i].second);
     }
   }
   m.person_bias_ = static_cast<float>(options.person_bias * spread / std::max<int64_t>(tokens, 1));
