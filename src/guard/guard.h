@@ -53,9 +53,9 @@ struct CustomPattern {
 };
 
 // ---------------------------------------------------------------------------------------
-// The name tagger (ner.cc): an averaged perceptron over word, shape, affix and context
-// features, decoded greedily left to right with BIO tags for PERSON, LOCATION and
-// ORGANIZATION. Trained by `frontline train-ner` on CoNLL-style data.
+// The name tagger (ner.cc): a structured averaged perceptron over word, shape, affix,
+// context and gazetteer features, decoded with Viterbi over BIO tags for PERSON, LOCATION
+// and ORGANIZATION. Trained by `frontline train-ner` on CoNLL-style data.
 //
 // Model file: "FLNER2\n", a little-endian u32 header length and a JSON header (tags,
 // buckets, training info), then u32 row count and rows of (u32 bucket, n_tags float
