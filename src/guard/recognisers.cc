@@ -56,10 +56,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?<![\w:-])(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]))",
        0, 0.95, nullptr, nullptr, 0, false, ":|-|."},
       {"phone-international", "PHONE",
-       R"((?<![\w+])(?<!\d[ .-])(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
+       R"((?<![\w+(])(?<!\d[ .-])(?:\(\+\d{1,3}\)|(?:\+|00)\d{1,3})[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
        0, 0.8, ValidPhone, "phone|tel|call|mobile|cell|fax|whatsapp|number|reach", 0.15, false},
       {"phone-nanp", "PHONE",
-       R"((?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?<!\d )(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d))", 0,
+       // After "digit space" only with the area code in brackets: "MA 02111 (617) 555-0132"
+       // is a zip code and a number, "4111 1111 1111" is not the start of one.
+       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?<!\d )(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d))", 0,
        0.75, ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach", 0.2, false},
       {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
        ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
@@ -68,7 +70,11 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"phone-national-full", "PHONE",
        R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?<!\d )(?:\(0\d{1,4}\)\s?|0\d{1,4}[ -])\d{2,8}(?:[ -]\d{2,6}){0,3}(?![\w:/-]|\.\d))", 0,
        0.55, ValidNationalPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
-      {"phone-context", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )\(?\d{2,5}\)?(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))", 0, 0.3,
+      // An area code in brackets may follow a number ("02111 (617) 555 0132") and carry a
+      // trunk or country digit ("8 (912) 345-67-89").
+      {"phone-context", "PHONE",
+       R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )\d{2,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))",
+       0, 0.3,
        ValidPhone,
        "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering|reach me|whatsapp|sms|text me|registered number|"
        "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach|"

@@ -74,6 +74,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Tel 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_EQ(Found(g, "Her direct line is 71-33-52-22."), (Pairs{{"PHONE", "71-33-52-22"}}));
   EXPECT_EQ(Found(g, "Contact Sam at 780 6326 today"), (Pairs{{"PHONE", "780 6326"}}));
+  // An area code in brackets may follow a zip code, carry a trunk digit, or the country
+  // code may be in brackets; the number is taken whole.
+  EXPECT_EQ(Found(g, "Ship to 4 Elm St Boston MA 02111 (617) 555-0132"), (Pairs{{"PHONE", "(617) 555-0132"}}));
+  EXPECT_EQ(Found(g, "Phone: 8 (912) 345-67-89"), (Pairs{{"PHONE", "8 (912) 345-67-89"}}));
+  EXPECT_EQ(Found(g, "Phone: (+44) 20 7946 0958"), (Pairs{{"PHONE", "(+44) 20 7946 0958"}}));
   EXPECT_TRUE(Found(g, "port: 358 0594").empty());
   EXPECT_TRUE(Found(g, "hotel 451 5986").empty());
   EXPECT_TRUE(Found(g, "logs-003.txt, 358 0594").empty());
