@@ -150,6 +150,12 @@ void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, 
   float tile[4 * 4];
   for (int64_t chunk = begin; chunk < end; ++chunk) {
     const int64_t r_end = std::min<int64_t>(w.n_out, (chunk + 1) * kChunk);
+    if (tk->gemm != nullptr && rows > 1) {  // the whole chunk against every token at once
+      const int64_t r0 = chunk * kChunk;
+      tk->gemm(w.n_in, w.data + r0 * w.row_bytes, w.row_bytes, static_cast<int>(r_end - r0), acts.data(), act_bytes,
+               rows, out + r0, out_stride, accumulate);
+      continue;
+    }
     for (int c0 = 0; c0 < rows; c0 += kTileCols) {
       const int nc = std::min(kTileCols, rows - c0);
       for (int64_t r0 = chunk * kChunk; r0 < r_end; r0 += 4) {
@@ -444,7 +450,7 @@ const char* Session::kernels() const { return state_->ks->name; }
 
 std::vector<std::string> AvailableKernels() {
   std::vector<std::string> names;
-  for (const char* name : {"avx512", "avx2", "scalar"}) {
+  for (const char* name : {"amx", "avx512", "avx2", "scalar"}) {
     if (kernels::ByName(name) != nullptr) names.push_back(name);
   }
   return names;

@@ -1,6 +1,11 @@
 // Choosing a kernel set: the best one the CPU runs, after a self-test against the scalar
 // reference. A vector set that disagrees with the reference is never used (a warning
 // names it), so a kernel bug on a CPU the tests never ran on costs speed, not answers.
+#if defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -58,6 +63,42 @@ bool SelfTest(const KernelSet& set) {
       }
     }
   }
+  // Batch products (gemm) where a set has them: 16 and 5 weight rows against 19 tokens (a
+  // full and a partial token group), written and accumulated.
+  for (GgmlType type : {GgmlType::kQ8_0, GgmlType::kQ4_0, GgmlType::kQ5_0}) {
+    const TypeKernels* tk = set.For(type);
+    if (tk == nullptr || tk->gemm == nullptr) continue;
+    constexpr int64_t n = 544;
+    constexpr int kRows = 16, kTokens = 19;
+    std::vector<float> w(kRows * n), x(kTokens * n);
+    for (float& v : w) v = next();
+    for (float& v : x) v = next() * 3;
+    const size_t w_bytes = RowBytes(type, n), xa = tk->ActBytes(n);
+    std::vector<uint8_t> wq(kRows * w_bytes), acts(kTokens * xa);
+    for (int r = 0; r < kRows; ++r) QuantizeRow(type, w.data() + r * n, wq.data() + r * w_bytes, n);
+    for (int c = 0; c < kTokens; ++c) tk->quantize(x.data() + c * n, acts.data() + c * xa, n);
+    const float tolerance = 1e-4f * static_cast<float>(n) * 3;
+    for (int nr : {kRows, 5}) {
+      std::vector<float> out(kTokens * kRows, 1.f);
+      tk->gemm(n, wq.data(), w_bytes, nr, acts.data(), xa, kTokens, out.data(), kRows, false);
+      std::vector<float> again(out);
+      tk->gemm(n, wq.data(), w_bytes, nr, acts.data(), xa, kTokens, again.data(), kRows, true);
+      for (int c = 0; c < kTokens; ++c) {
+        for (int r = 0; r < kRows; ++r) {
+          const float got = out[c * kRows + r];
+          if (r >= nr) {
+            if (got != 1.f || again[c * kRows + r] != 1.f) return false;  // rows past nr untouched
+            continue;
+          }
+          float expect;
+          tk->dot(n, wq.data() + r * w_bytes, w_bytes, 1, acts.data() + c * xa, xa, 1, &expect, 1);
+          if (!(std::fabs(got - expect) <= tolerance) || !(std::fabs(again[c * kRows + r] - 2 * got) <= tolerance)) {
+            return false;
+          }
+        }
+      }
+    }
+  }
   // The attention helpers, F16 and F32 cache, with and without a tail.
   for (int n : {64, 67}) {
     std::vector<float> a32(n), b32(n);
@@ -105,6 +146,46 @@ const KernelSet* Avx512Kernels() {
 #endif
 }
 
+#if defined(__x86_64__)
+namespace {
+
+// AMX-TILE and AMX-INT8 (CPUID leaf 7: EDX bits 24 and 25), the OS saving the tile state
+// (XCR0 bits 17 and 18), and Linux letting this process use it (arch_prctl
+// ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, feature 18).
+bool AmxUsable() {
+  unsigned a, b, c, d;
+  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+  if (((d >> 24) & 3) != 3) return false;
+  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+  if (((c >> 27) & 1) == 0) return false;  // OSXSAVE: xgetbv is allowed
+  unsigned lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  if (((lo >> 17) & 3) != 3) return false;
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+}
+
+}  // namespace
+#endif
+
+const KernelSet* AmxKernels() {
+#if defined(__x86_64__)
+  static const KernelSet* set = []() -> const KernelSet* {
+    const KernelSet* base = Avx512Kernels();
+    if (base == nullptr || AmxGemmCompiled(GgmlType::kQ8_0) == nullptr || !AmxUsable()) return nullptr;
+    static KernelSet amx = *base;
+    amx.name = "amx";
+    amx.q8_0.gemm = AmxGemmCompiled(GgmlType::kQ8_0);
+    amx.q4_0.gemm = AmxGemmCompiled(GgmlType::kQ4_0);
+    amx.q5_0.gemm = AmxGemmCompiled(GgmlType::kQ5_0);
+    return &amx;
+  }();
+  return set;
+#else
+  return nullptr;
+#endif
+}
+
 namespace {
 
 // A set the CPU runs and that passed its self-test (checked once per set).
@@ -124,13 +205,15 @@ const KernelSet* Checked(const KernelSet* set, bool* tested, bool* passed) {
 }  // namespace
 
 const KernelSet* ByName(const char* name) {
-  static bool tested2 = false, passed2 = false, tested512 = false, passed512 = false;
+  static bool tested2 = false, passed2 = false, tested512 = false, passed512 = false, tested_amx = false,
+              passed_amx = false;
   static std::mutex mu;
   const std::string_view n(name);
   if (n == "scalar") return &ScalarKernels();
   std::lock_guard<std::mutex> lock(mu);
   if (n == "avx2") return Checked(Avx2Kernels(), &tested2, &passed2);
   if (n == "avx512") return Checked(Avx512Kernels(), &tested512, &passed512);
+  if (n == "amx") return Checked(AmxKernels(), &tested_amx, &passed_amx);
   return nullptr;
 }
 
@@ -139,7 +222,7 @@ const KernelSet& Active() {
     if (const char* env = std::getenv("FL_LM_KERNELS"); env != nullptr && *env != '\0') {
       if (const KernelSet* set = ByName(env)) return set;
     }
-    for (const char* name : {"avx512", "avx2"}) {
+    for (const char* name : {"amx", "avx512", "avx2"}) {
       if (const KernelSet* set = ByName(name)) return set;
     }
     return &ScalarKernels();

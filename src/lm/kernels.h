@@ -79,6 +79,12 @@ using QuantizeFn = void (*)(const float* x, void* out, int64_t n);
 using DotTileFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t x_stride,
                            int nc, float* out, size_t out_stride);
 
+// out[c * out_stride + r] = (or += with accumulate) <weight row r, activation row c> for
+// r < nr <= 16 and any nc: a whole chunk of weight rows against a whole batch of tokens
+// (the AMX set's prompt path).
+using GemmFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t x_stride,
+                        int nc, float* out, size_t out_stride, bool accumulate);
+
 struct TypeKernels {
   GgmlType act_type = GgmlType::kF32;
   QuantizeFn quantize = nullptr;
@@ -86,6 +92,8 @@ struct TypeKernels {
   // Bytes of one activation row as `quantize` writes it, when a set keeps more than the
   // plain vec-dot row (the x86 sets append per-block scales and sums); nullptr: the row.
   int64_t (*act_bytes)(int64_t n) = nullptr;
+  // For batches of several tokens, when a set has it; nullptr: tiles of `dot`.
+  GemmFn gemm = nullptr;
 
   size_t ActBytes(int64_t n) const { return act_bytes != nullptr ? act_bytes(n) : RowBytes(act_type, n); }
 };
@@ -109,12 +117,16 @@ const KernelSet& ScalarKernels();
 // nullptr otherwise.
 const KernelSet* Avx2Kernels();
 const KernelSet* Avx512Kernels();
-// The sets as compiled (kernels_avx2.cc, kernels_avx512.cc), without any CPU check: only
-// for the two functions above.
+// "amx": the AVX-512 set with AMX int8 tiles for Q8_0, Q4_0 and Q5_0 prompt batches,
+// when the CPU has AMX-INT8 and the kernel grants this process the tile state.
+const KernelSet* AmxKernels();
+// The sets as compiled (kernels_avx2.cc, kernels_avx512.cc, kernels_amx.cc), without any
+// CPU check: only for the functions above.
 const KernelSet* Avx2KernelsCompiled();
 const KernelSet* Avx512KernelsCompiled();
-// The best set this CPU runs, or FL_LM_KERNELS=scalar|avx2|avx512 when that is set and
-// supported. Chosen once.
+GemmFn AmxGemmCompiled(GgmlType type);
+// The best set this CPU runs, or FL_LM_KERNELS=scalar|avx2|avx512|amx when that is set
+// and supported. Chosen once.
 const KernelSet& Active();
 // A set by name when compiled in, supported by this CPU and in agreement with the scalar
 // set on a self-test (run once per set; a set that fails is logged and never returned).

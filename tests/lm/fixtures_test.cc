@@ -156,7 +156,7 @@ std::string Name(const ::testing::TestParamInfo<FixtureTest::ParamType>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LmFixtures, FixtureTest,
-                         ::testing::Combine(::testing::ValuesIn(Cases()), ::testing::Values("scalar", "avx2", "avx512")),
+                         ::testing::Combine(::testing::ValuesIn(Cases()), ::testing::Values("scalar", "avx2", "avx512", "amx")),
                          Name);
 
 }  // namespace

@@ -607,6 +607,54 @@ TEST_P(KernelSetTest, AttentionHelpersMatchScalarAndFloat64) {
   }
 }
 
+// The batch products (the AMX set's) against the same set's one-row products: every
+// row count up to 16, token counts around the 16-token tile, written and accumulated,
+// nothing outside the nr x nc block touched.
+TEST_P(KernelSetTest, GemmMatchesRowProducts) {
+  std::mt19937 rng(11);
+  int tested = 0;
+  for (GgmlType type : {GgmlType::kQ8_0, GgmlType::kQ4_0, GgmlType::kQ5_0}) {
+    const TypeKernels* tk = set_->For(type);
+    if (tk->gemm == nullptr) continue;
+    ++tested;
+    for (int64_t n : {32, 896, 4864}) {
+      constexpr int kRows = 16, kTokens = 40, kStride = 20;
+      const size_t w_bytes = RowBytes(type, n), xa = tk->ActBytes(n);
+      std::vector<uint8_t> w(kRows * w_bytes), x(kTokens * xa);
+      for (int r = 0; r < kRows; ++r) QuantizeRow(type, RandomRow(rng, n).data(), w.data() + r * w_bytes, n);
+      for (int c = 0; c < kTokens; ++c) tk->quantize(RandomRow(rng, n, 3).data(), x.data() + c * xa, n);
+      std::vector<float> expect(kTokens * kRows);
+      for (int c = 0; c < kTokens; ++c) {
+        for (int r = 0; r < kRows; ++r) {
+          tk->dot(n, w.data() + r * w_bytes, w_bytes, 1, x.data() + c * xa, xa, 1, &expect[c * kRows + r], 1);
+        }
+      }
+      for (int nr : {1, 7, 16}) {
+        for (int nc : {1, 15, 16, 17, 40}) {
+          std::vector<float> out(kTokens * kStride, kSentinel);
+          tk->gemm(n, w.data(), w_bytes, nr, x.data(), xa, nc, out.data(), kStride, false);
+          std::vector<float> sum(out);
+          tk->gemm(n, w.data(), w_bytes, nr, x.data(), xa, nc, sum.data(), kStride, true);
+          for (int c = 0; c < kTokens; ++c) {
+            for (int r = 0; r < kStride; ++r) {
+              const float got = out[c * kStride + r];
+              if (c >= nc || r >= nr) {
+                ASSERT_EQ(got, kSentinel) << "wrote outside the block at token " << c << " row " << r;
+                continue;
+              }
+              const float e = expect[c * kRows + r];
+              ASSERT_NEAR(got, e, 1e-4 * std::sqrt(static_cast<double>(n)) * (1 + std::fabs(e)))
+                  << TypeInfo(static_cast<uint32_t>(type))->name << " n=" << n << " nr=" << nr << " nc=" << nc;
+              ASSERT_NEAR(sum[c * kStride + r], 2 * got, 1e-5 * (1 + std::fabs(got)));
+            }
+          }
+        }
+      }
+    }
+  }
+  if (tested == 0) GTEST_SKIP() << set_->name << " has no batch products";
+}
+
 TEST(KernelSetsTest, NamesAndTypes) {
   const std::vector<std::string> available = AvailableKernels();
   ASSERT_FALSE(available.empty());
@@ -622,7 +670,7 @@ TEST(KernelSetsTest, NamesAndTypes) {
   EXPECT_EQ(kernels::ByName("sse9"), nullptr);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sets, KernelSetTest, ::testing::Values("scalar", "avx2", "avx512"),
+INSTANTIATE_TEST_SUITE_P(Sets, KernelSetTest, ::testing::Values("scalar", "avx2", "avx512", "amx"),
                          [](const auto& info) { return std::string(info.param); });
 
 }  // namespace

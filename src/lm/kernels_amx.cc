@@ -1,0 +1,162 @@
+// AMX int8 prompt products for Q8_0, Q4_0 and Q5_0 weights (compiled with AMX and
+// AVX-512 flags; kernels.cc checks the CPU and the kernel's permission before any of this
+// runs).
+//
+// One call multiplies up to 16 weight rows by every token of a batch:
+//   1. the rows are repacked once into signed int8 in AMX's VNNI layout, block by block
+//      (a block of 32 values is a B tile of 8 rows x 64 bytes: 16 weight rows x 4 bytes);
+//   2. for each group of up to 16 tokens and each block, the activations' int8 values
+//      are loaded as an A tile straight from the activation rows (16 rows x 32 bytes,
+//      row stride = the activation row size), and tdpbssd gives 16 x 16 int32 sums;
+//   3. each block's sums are scaled by weight scale x activation scale and accumulated in
+//      float (16 zmm registers, one per token, weight rows in lanes).
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include <cstring>
+#include <vector>
+
+#include "lm/kernels.h"
+
+namespace fl::lm::kernels {
+namespace {
+
+constexpr int kTileRows = 16;
+constexpr size_t kBlockBytes = 8 * 64;  // one block of 16 rows in VNNI layout
+
+// The 64-byte tile configuration of the AMX specification: palette 1, then per tile its
+// bytes per row (u16 each, at offset 16) and its rows (u8 each, at offset 48).
+struct alignas(64) TileConfig {
+  uint8_t palette = 1;
+  uint8_t start_row = 0;
+  uint8_t reserved[14] = {};
+  uint16_t colsb[16] = {};
+  uint8_t rows[16] = {};
+};
+
+// tmm0: C (tokens x 16 int32), tmm1: A (tokens x 32 int8), tmm2: B (8 x 64 int8).
+thread_local int configured = -1;  // the token count the tiles are set up for; -1: released
+
+void Configure(int tokens) {
+  if (configured == tokens) return;
+  TileConfig cfg;
+  cfg.rows[0] = static_cast<uint8_t>(tokens);
+  cfg.colsb[0] = 64;
+  cfg.rows[1] = static_cast<uint8_t>(tokens);
+  cfg.colsb[1] = 32;
+  cfg.rows[2] = 8;
+  cfg.colsb[2] = 64;
+  // As inline assembly with the configuration as a memory operand: GCC 12's
+  // _tile_loadconfig does not tell the compiler that it reads cfg, so the stores that
+  // fill it were dropped.
+  __asm__ volatile("ldtilecfg %0" : : "m"(cfg));
+  configured = tokens;
+}
+
+struct Q8_0Rows {
+  static void Values(const uint8_t* row, int64_t k, int8_t out[kQK], float* d) {
+    const auto& b = reinterpret_cast<const BlockQ8_0*>(row)[k];
+    std::memcpy(out, b.qs, kQK);
+    *d = _cvtsh_ss(b.d);
+  }
+};
+struct Q4_0Rows {
+  static void Values(const uint8_t* row, int64_t k, int8_t out[kQK], float* d) {
+    const auto& b = reinterpret_cast<const BlockQ4_0*>(row)[k];
+    for (int j = 0; j < kQK / 2; ++j) {
+      out[j] = static_cast<int8_t>((b.qs[j] & 0x0F) - 8);
+      out[j + kQK / 2] = static_cast<int8_t>((b.qs[j] >> 4) - 8);
+    }
+    *d = _cvtsh_ss(b.d);
+  }
+};
+struct Q5_0Rows {
+  static void Values(const uint8_t* row, int64_t k, int8_t out[kQK], float* d) {
+    const auto& b = reinterpret_cast<const BlockQ5_0*>(row)[k];
+    uint32_t qh;
+    std::memcpy(&qh, b.qh, 4);
+    for (int j = 0; j < kQK / 2; ++j) {
+      const int lo = (b.qs[j] & 0x0F) | static_cast<int>(((qh >> j) & 1) << 4);
+      const int hi = (b.qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1) << 4);
+      out[j] = static_cast<int8_t>(lo - 16);
+      out[j + kQK / 2] = static_cast<int8_t>(hi - 16);
+    }
+    *d = _cvtsh_ss(b.d);
+  }
+};
+
+// out[c * out_stride + r] (=|+=) row r . token c, for r < nr (<= 16) and c < nc.
+template <class F>
+void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t x_stride, int nc,
+          float* out, size_t out_stride, bool accumulate) {
+  const int64_t nb = n / kQK;
+  // 1. Repack: block k of row r, value j -> packed[k][j / 4][r][j % 4]; rows past nr are 0.
+  thread_local std::vector<int8_t> packed;
+  thread_local std::vector<float> scales;
+  if (packed.size() < static_cast<size_t>(nb) * kBlockBytes) packed.resize(nb * kBlockBytes);
+  if (scales.size() < static_cast<size_t>(nb) * kTileRows) scales.resize(nb * kTileRows);
+  std::memset(packed.data(), 0, nb * kBlockBytes);
+  std::memset(scales.data(), 0, nb * kTileRows * sizeof(float));
+  for (int r = 0; r < nr; ++r) {
+    const uint8_t* row = w + r * w_stride;
+    for (int64_t k = 0; k < nb; ++k) {
+      int8_t v[kQK];
+      F::Values(row, k, v, &scales[k * kTileRows + r]);
+      int8_t* dst = packed.data() + k * kBlockBytes + r * 4;
+      for (int q = 0; q < kQK / 4; ++q) std::memcpy(dst + q * 64, v + 4 * q, 4);
+    }
+  }
+  const __mmask16 lanes = static_cast<__mmask16>((1u << nr) - 1);
+  alignas(64) int32_t sums[kTileRows * kTileRows];
+  // 2-3. Up to 16 tokens at a time: one tile product per block, scaled and summed in float.
+  for (int c0 = 0; c0 < nc; c0 += kTileRows) {
+    const int tokens = nc - c0 < kTileRows ? nc - c0 : kTileRows;
+    Configure(tokens);
+    const uint8_t* acts = x + c0 * x_stride;
+    __m512 acc[kTileRows];
+    for (int c = 0; c < kTileRows; ++c) acc[c] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < nb; ++k) {
+      _tile_zero(0);
+      _tile_loadd(1, acts + k * sizeof(BlockQ8_0) + offsetof(BlockQ8_0, qs), static_cast<long>(x_stride));
+      _tile_loadd(2, packed.data() + k * kBlockBytes, 64);
+      _tile_dpbssd(0, 1, 2);
+      _tile_stored(0, sums, 64);
+      const __m512 dw = _mm512_loadu_ps(&scales[k * kTileRows]);
+      for (int c = 0; c < tokens; ++c) {
+        // The activation scale as a float follows the blocks (the x86 sets' extended row).
+        float da;
+        std::memcpy(&da, acts + c * x_stride + nb * sizeof(BlockQ8_0) + 4 * k, 4);
+        const __m512 p = _mm512_cvtepi32_ps(_mm512_load_si512(sums + c * kTileRows));
+        acc[c] = _mm512_fmadd_ps(p, _mm512_mul_ps(dw, _mm512_set1_ps(da)), acc[c]);
+      }
+    }
+    for (int c = 0; c < tokens; ++c) {
+      float* o = out + (c0 + c) * out_stride;
+      const __m512 v = accumulate ? _mm512_add_ps(acc[c], _mm512_maskz_loadu_ps(lanes, o)) : acc[c];
+      _mm512_mask_storeu_ps(o, lanes, v);
+    }
+  }
+  // Give the tile state back: while it is in use every context switch saves and restores
+  // 8 KB more, which slowed generation (one token at a time, no tiles) by a third.
+  _tile_release();
+  configured = -1;
+}
+
+}  // namespace
+
+GemmFn AmxGemmCompiled(GgmlType type) {
+  switch (type) {
+    case GgmlType::kQ8_0: return Gemm<Q8_0Rows>;
+    case GgmlType::kQ4_0: return Gemm<Q4_0Rows>;
+    case GgmlType::kQ5_0: return Gemm<Q5_0Rows>;
+    default: return nullptr;
+  }
+}
+
+}  // namespace fl::lm::kernels
+#else
+#include "lm/kernels.h"
+namespace fl::lm::kernels {
+GemmFn AmxGemmCompiled(GgmlType) { return nullptr; }
+}  // namespace fl::lm::kernels
+#endif
