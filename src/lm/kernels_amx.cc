@@ -34,18 +34,22 @@ struct alignas(64) TileConfig {
   uint8_t rows[16] = {};
 };
 
-// tmm0: C (tokens x 16 int32), tmm1: A (tokens x 32 int8), tmm2: B (8 x 64 int8).
 thread_local int configured = -1;  // the token count the tiles are set up for; -1: released
 
+// Two sets of tiles, for even and odd blocks, so that one block's product runs while the
+// other's sums are scaled: tmm0 / tmm3: C (tokens x 16 int32), tmm1 / tmm4: A (tokens x
+// 32 int8), tmm2 / tmm5: B (8 x 64 int8).
 void Configure(int tokens) {
   if (configured == tokens) return;
   TileConfig cfg;
-  cfg.rows[0] = static_cast<uint8_t>(tokens);
-  cfg.colsb[0] = 64;
-  cfg.rows[1] = static_cast<uint8_t>(tokens);
-  cfg.colsb[1] = 32;
-  cfg.rows[2] = 8;
-  cfg.colsb[2] = 64;
+  for (int set = 0; set < 2; ++set) {
+    cfg.rows[3 * set] = static_cast<uint8_t>(tokens);
+    cfg.colsb[3 * set] = 64;
+    cfg.rows[3 * set + 1] = static_cast<uint8_t>(tokens);
+    cfg.colsb[3 * set + 1] = 32;
+    cfg.rows[3 * set + 2] = 8;
+    cfg.colsb[3 * set + 2] = 64;
+  }
   // As inline assembly with the configuration as a memory operand: GCC 12's
   // _tile_loadconfig does not tell the compiler that it reads cfg, so the stores that
   // fill it were dropped.
@@ -53,24 +57,45 @@ void Configure(int tokens) {
   configured = tokens;
 }
 
+// The 16 rows' f16 scales of block k (at byte offset k * block of each row) as floats;
+// rows outside lanes give 0.
+template <size_t kBlock>
+void GatherScales(const uint8_t* w, int64_t k, __m512i rows, __mmask16 lanes, float* scales) {
+  const __m512i words = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, rows, w + k * kBlock, 1);
+  _mm512_storeu_ps(scales, _mm512_cvtph_ps(_mm512_cvtepi32_epi16(words)));  // the low 16 bits: d
+}
+
 struct Q8_0Rows {
-  static void Values(const uint8_t* row, int64_t k, int8_t out[kQK], float* d) {
-    const auto& b = reinterpret_cast<const BlockQ8_0*>(row)[k];
-    std::memcpy(out, b.qs, kQK);
-    *d = _cvtsh_ss(b.d);
+  static constexpr bool kGathered = true;
+  static void Repack(const uint8_t* w, int64_t k, __m512i rows, __mmask16 lanes, int8_t* packed, float* scales) {
+    const uint8_t* qs = w + k * sizeof(BlockQ8_0) + offsetof(BlockQ8_0, qs);
+    for (int q = 0; q < kQK / 4; ++q) {
+      const __m512i v = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, rows, qs + 4 * q, 1);
+      _mm512_storeu_si512(packed + q * 64, v);
+    }
+    GatherScales<sizeof(BlockQ8_0)>(w, k, rows, lanes, scales);
   }
 };
 struct Q4_0Rows {
-  static void Values(const uint8_t* row, int64_t k, int8_t out[kQK], float* d) {
-    const auto& b = reinterpret_cast<const BlockQ4_0*>(row)[k];
-    for (int j = 0; j < kQK / 2; ++j) {
-      out[j] = static_cast<int8_t>((b.qs[j] & 0x0F) - 8);
-      out[j + kQK / 2] = static_cast<int8_t>((b.qs[j] >> 4) - 8);
+  static constexpr bool kGathered = true;
+  // Bytes 4q..4q+3 hold values 4q..4q+3 (low nibbles) and 16+4q.. (high nibbles), minus 8.
+  static void Repack(const uint8_t* w, int64_t k, __m512i rows, __mmask16 lanes, int8_t* packed, float* scales) {
+    const uint8_t* qs = w + k * sizeof(BlockQ4_0) + offsetof(BlockQ4_0, qs);
+    const __m512i low = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
+    for (int q = 0; q < kQK / 8; ++q) {
+      __m512i v = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, rows, qs + 4 * q, 1);
+      // Rows outside lanes are 0 bytes: (0 & 15) - 8 would be -8, so mask them back to 0.
+      const __m512i lo = _mm512_maskz_mov_epi32(lanes, _mm512_sub_epi8(_mm512_and_si512(v, low), eight));
+      const __m512i hi =
+          _mm512_maskz_mov_epi32(lanes, _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(v, 4), low), eight));
+      _mm512_storeu_si512(packed + q * 64, lo);
+      _mm512_storeu_si512(packed + (q + 4) * 64, hi);
     }
-    *d = _cvtsh_ss(b.d);
+    GatherScales<sizeof(BlockQ4_0)>(w, k, rows, lanes, scales);
   }
 };
 struct Q5_0Rows {
+  static constexpr bool kGathered = false;
   static void Values(const uint8_t* row, int64_t k, int8_t out[kQK], float* d) {
     const auto& b = reinterpret_cast<const BlockQ5_0*>(row)[k];
     uint32_t qh;
@@ -91,23 +116,33 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
           float* out, size_t out_stride, bool accumulate) {
   const int64_t nb = n / kQK;
   // 1. Repack: block k of row r, value j -> packed[k][j / 4][r][j % 4]; rows past nr are 0.
-  thread_local std::vector<int8_t> packed;
-  thread_local std::vector<float> scales;
-  if (packed.size() < static_cast<size_t>(nb) * kBlockBytes) packed.resize(nb * kBlockBytes);
-  if (scales.size() < static_cast<size_t>(nb) * kTileRows) scales.resize(nb * kTileRows);
-  std::memset(packed.data(), 0, nb * kBlockBytes);
-  std::memset(scales.data(), 0, nb * kTileRows * sizeof(float));
-  for (int r = 0; r < nr; ++r) {
-    const uint8_t* row = w + r * w_stride;
-    for (int64_t k = 0; k < nb; ++k) {
-      int8_t v[kQK];
-      F::Values(row, k, v, &scales[k * kTileRows + r]);
-      int8_t* dst = packed.data() + k * kBlockBytes + r * 4;
-      for (int q = 0; q < kQK / 4; ++q) std::memcpy(dst + q * 64, v + 4 * q, 4);
+  thread_local std::vector<int8_t> packed_store;
+  thread_local std::vector<float> scales_store;
+  if (packed_store.size() < static_cast<size_t>(nb) * kBlockBytes) packed_store.resize(nb * kBlockBytes);
+  if (scales_store.size() < static_cast<size_t>(nb) * kTileRows) scales_store.resize(nb * kTileRows);
+  int8_t* const packed = packed_store.data();
+  float* const scales = scales_store.data();
+  const __mmask16 lanes = static_cast<__mmask16>((1u << nr) - 1);
+  if constexpr (F::kGathered) {
+    // Four bytes of each of the 16 rows per gather: one 64-byte row of the B tile.
+    const __m512i rows = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                            _mm512_set1_epi32(static_cast<int>(w_stride)));
+    for (int64_t k = 0; k < nb; ++k) F::Repack(w, k, rows, lanes, packed + k * kBlockBytes, scales + k * kTileRows);
+  } else {
+    std::memset(packed, 0, nb * kBlockBytes);
+    std::memset(scales, 0, nb * kTileRows * sizeof(float));
+    for (int r = 0; r < nr; ++r) {
+      const uint8_t* row = w + r * w_stride;
+      for (int64_t k = 0; k < nb; ++k) {
+        int8_t v[kQK];
+        F::Values(row, k, v, &scales[k * kTileRows + r]);
+        int8_t* dst = packed + k * kBlockBytes + r * 4;
+        for (int q = 0; q < kQK / 4; ++q) std::memcpy(dst + q * 64, v + 4 * q, 4);
+      }
     }
   }
-  const __mmask16 lanes = static_cast<__mmask16>((1u << nr) - 1);
-  alignas(64) int32_t sums[kTileRows * kTileRows];
+  alignas(64) int32_t sums[2][kTileRows * kTileRows];
+  const size_t a_offset = offsetof(BlockQ8_0, qs), scales_offset = nb * sizeof(BlockQ8_0);
   // 2-3. Up to 16 tokens at a time: one tile product per block, scaled and summed in float.
   for (int c0 = 0; c0 < nc; c0 += kTileRows) {
     const int tokens = nc - c0 < kTileRows ? nc - c0 : kTileRows;
@@ -115,20 +150,40 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
     const uint8_t* acts = x + c0 * x_stride;
     __m512 acc[kTileRows];
     for (int c = 0; c < kTileRows; ++c) acc[c] = _mm512_setzero_ps();
-    for (int64_t k = 0; k < nb; ++k) {
-      _tile_zero(0);
-      _tile_loadd(1, acts + k * sizeof(BlockQ8_0) + offsetof(BlockQ8_0, qs), static_cast<long>(x_stride));
-      _tile_loadd(2, packed.data() + k * kBlockBytes, 64);
-      _tile_dpbssd(0, 1, 2);
-      _tile_stored(0, sums, 64);
-      const __m512 dw = _mm512_loadu_ps(&scales[k * kTileRows]);
+    const long stride = static_cast<long>(x_stride);
+    // Block k's sums, scaled by its weight and activation scales, into acc. The
+    // activation scales are floats after the blocks (the x86 sets' extended row).
+    auto scale = [&](int64_t k, const int32_t* block_sums) {
+      const __m512 dw = _mm512_loadu_ps(scales + k * kTileRows);
       for (int c = 0; c < tokens; ++c) {
-        // The activation scale as a float follows the blocks (the x86 sets' extended row).
         float da;
-        std::memcpy(&da, acts + c * x_stride + nb * sizeof(BlockQ8_0) + 4 * k, 4);
-        const __m512 p = _mm512_cvtepi32_ps(_mm512_load_si512(sums + c * kTileRows));
+        std::memcpy(&da, acts + c * x_stride + scales_offset + 4 * k, 4);
+        const __m512 p = _mm512_cvtepi32_ps(_mm512_load_si512(block_sums + c * kTileRows));
         acc[c] = _mm512_fmadd_ps(p, _mm512_mul_ps(dw, _mm512_set1_ps(da)), acc[c]);
       }
+    };
+    int64_t k = 0;
+    for (; k + 2 <= nb; k += 2) {
+      _tile_zero(0);
+      _tile_zero(3);
+      _tile_loadd(1, acts + k * sizeof(BlockQ8_0) + a_offset, stride);
+      _tile_loadd(2, packed + k * kBlockBytes, 64);
+      _tile_loadd(4, acts + (k + 1) * sizeof(BlockQ8_0) + a_offset, stride);
+      _tile_loadd(5, packed + (k + 1) * kBlockBytes, 64);
+      _tile_dpbssd(0, 1, 2);
+      _tile_dpbssd(3, 4, 5);
+      _tile_stored(0, sums[0], 64);
+      _tile_stored(3, sums[1], 64);
+      scale(k, sums[0]);
+      scale(k + 1, sums[1]);
+    }
+    if (k < nb) {
+      _tile_zero(0);
+      _tile_loadd(1, acts + k * sizeof(BlockQ8_0) + a_offset, stride);
+      _tile_loadd(2, packed + k * kBlockBytes, 64);
+      _tile_dpbssd(0, 1, 2);
+      _tile_stored(0, sums[0], 64);
+      scale(k, sums[0]);
     }
     for (int c = 0; c < tokens; ++c) {
       float* o = out + (c0 + c) * out_stride;
