@@ -31,7 +31,7 @@ struct RunFlags {
     sub->add_option("--model", model, "A .gguf model (llama or qwen2 architecture)")->required();
     sub->add_option("-t,--threads", threads, "Threads (default: all cores)");
     sub->add_option("--ctx", ctx, "Context positions the KV cache holds (capped at the model's)");
-    sub->add_option("--kernels", kernels, "Kernel set: avx512, avx2 or scalar (default: the best this CPU runs)");
+    sub->add_option("--kernels", kernels, "Kernel set: amx, avx512, avx2 or scalar (default: the best this CPU runs)");
     sub->add_flag("--kv-f32", kv_f32, "Keep the KV cache in F32 instead of F16");
   }
   lm::SessionOptions Options() const {
