@@ -87,6 +87,7 @@ struct Session::State {
   std::vector<float> hb, hb2;  // (n_batch, n_ff)
   std::vector<float> rope;     // (n_batch, n_rot) cos, sin interleaved per pair
   std::vector<uint8_t> acts;   // (n_batch, row bytes) an input rounded to a vec-dot type
+  std::vector<uint8_t> acts_packed;  // acts as the AMX set's batch products read them
   std::vector<float> logits;   // (rows kept, n_vocab)
 
   // Per thread: attention scores over the context, a head's query in F16, its output.
@@ -135,6 +136,11 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
   const auto [begin, end] = Share(rows, ith, n_threads);
   for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
   Sync(ith);
+  if (tk->gemm != nullptr && rows > 1) {  // laid out once for every chunk of weight rows
+    const auto [g_begin, g_end] = Share((rows + 15) / 16, ith, n_threads);
+    tk->pack_acts(n, acts.data(), row_bytes, rows, g_begin, g_end, acts_packed.data());
+    Sync(ith);
+  }
   a.of = input;
   a.type = tk->act_type;
 }
@@ -152,7 +158,7 @@ void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, 
     const int64_t r_end = std::min<int64_t>(w.n_out, (chunk + 1) * kChunk);
     if (tk->gemm != nullptr && rows > 1) {  // the whole chunk against every token at once
       const int64_t r0 = chunk * kChunk;
-      tk->gemm(w.n_in, w.data + r0 * w.row_bytes, w.row_bytes, static_cast<int>(r_end - r0), acts.data(), act_bytes,
+      tk->gemm(w.n_in, w.data + r0 * w.row_bytes, w.row_bytes, static_cast<int>(r_end - r0), acts_packed.data(), 0,
                rows, out + r0, out_stride, accumulate);
       continue;
     }
@@ -392,7 +398,14 @@ Result<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Model> mo
     st->rope.resize(B * c.n_rot);
     // The widest input row (n_ff or n_embd values) in the widest activation type (F32;
     // the extended Q8_0 rows take 42 bytes per 32 values).
-    st->acts.resize(B * std::max<size_t>({static_cast<size_t>(c.n_ff), static_cast<size_t>(c.n_embd), q_dim}) * 4);
+    const size_t widest = std::max<size_t>({static_cast<size_t>(c.n_ff), static_cast<size_t>(c.n_embd), q_dim});
+    st->acts.resize(B * widest * 4);
+    // The AMX set's packed batch: 16-token groups of 32-value blocks plus their scales.
+    for (const kernels::TypeKernels* tk : {&st->ks->q8_0, &st->ks->q4_0, &st->ks->q5_0}) {
+      if (tk->packed_bytes != nullptr && B > 1) {
+        st->acts_packed.resize(std::max(st->acts_packed.size(), tk->packed_bytes(static_cast<int64_t>(widest), B)));
+      }
+    }
     st->logits.resize(c.n_vocab);
     st->scores.assign(st->n_threads, std::vector<float>(st->n_ctx));
     st->q16.assign(st->n_threads, std::vector<uint16_t>(c.head_dim));

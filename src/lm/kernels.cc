@@ -67,7 +67,7 @@ bool SelfTest(const KernelSet& set) {
   // full and a partial token group), written and accumulated.
   for (GgmlType type : {GgmlType::kQ8_0, GgmlType::kQ4_0, GgmlType::kQ5_0}) {
     const TypeKernels* tk = set.For(type);
-    if (tk == nullptr || tk->gemm == nullptr) continue;
+    if (tk == nullptr || tk->gemm == nullptr || tk->pack_acts == nullptr || tk->packed_bytes == nullptr) continue;
     constexpr int64_t n = 544;
     constexpr int kRows = 16, kTokens = 19;
     std::vector<float> w(kRows * n), x(kTokens * n);
@@ -78,11 +78,13 @@ bool SelfTest(const KernelSet& set) {
     for (int r = 0; r < kRows; ++r) QuantizeRow(type, w.data() + r * n, wq.data() + r * w_bytes, n);
     for (int c = 0; c < kTokens; ++c) tk->quantize(x.data() + c * n, acts.data() + c * xa, n);
     const float tolerance = 1e-4f * static_cast<float>(n) * 3;
+    std::vector<uint8_t> packed(tk->packed_bytes(n, kTokens));
+    tk->pack_acts(n, acts.data(), xa, kTokens, 0, (kTokens + 15) / 16, packed.data());
     for (int nr : {kRows, 5}) {
       std::vector<float> out(kTokens * kRows, 1.f);
-      tk->gemm(n, wq.data(), w_bytes, nr, acts.data(), xa, kTokens, out.data(), kRows, false);
+      tk->gemm(n, wq.data(), w_bytes, nr, packed.data(), 0, kTokens, out.data(), kRows, false);
       std::vector<float> again(out);
-      tk->gemm(n, wq.data(), w_bytes, nr, acts.data(), xa, kTokens, again.data(), kRows, true);
+      tk->gemm(n, wq.data(), w_bytes, nr, packed.data(), 0, kTokens, again.data(), kRows, true);
       for (int c = 0; c < kTokens; ++c) {
         for (int r = 0; r < kRows; ++r) {
           const float got = out[c * kRows + r];
@@ -175,9 +177,12 @@ const KernelSet* AmxKernels() {
     if (base == nullptr || AmxGemmCompiled(GgmlType::kQ8_0) == nullptr || !AmxUsable()) return nullptr;
     static KernelSet amx = *base;
     amx.name = "amx";
-    amx.q8_0.gemm = AmxGemmCompiled(GgmlType::kQ8_0);
-    amx.q4_0.gemm = AmxGemmCompiled(GgmlType::kQ4_0);
-    amx.q5_0.gemm = AmxGemmCompiled(GgmlType::kQ5_0);
+    for (auto [tk, type] : {std::pair{&amx.q8_0, GgmlType::kQ8_0}, std::pair{&amx.q4_0, GgmlType::kQ4_0},
+                            std::pair{&amx.q5_0, GgmlType::kQ5_0}}) {
+      tk->gemm = AmxGemmCompiled(type);
+      tk->pack_acts = AmxPackActsCompiled();
+      tk->packed_bytes = AmxPackedBytes;
+    }
     return &amx;
   }();
   return set;

@@ -81,9 +81,14 @@ using DotTileFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int nr,
 
 // out[c * out_stride + r] = (or += with accumulate) <weight row r, activation row c> for
 // r < nr <= 16 and any nc: a whole chunk of weight rows against a whole batch of tokens
-// (the AMX set's prompt path).
+// (the AMX set's prompt path). x is the batch as pack_acts wrote it (x_stride unused).
 using GemmFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t x_stride,
                         int nc, float* out, size_t out_stride, bool accumulate);
+// Rearranges activation rows as quantize wrote them (rows of x_stride bytes) into the
+// layout gemm reads, for the groups of 16 rows [group_begin, group_end) of a batch of
+// `rows`; once per batch, shared by every chunk of weight rows.
+using PackActsFn = void (*)(int64_t n, const uint8_t* x, size_t x_stride, int rows, int64_t group_begin,
+                            int64_t group_end, uint8_t* out);
 
 struct TypeKernels {
   GgmlType act_type = GgmlType::kF32;
@@ -92,8 +97,10 @@ struct TypeKernels {
   // Bytes of one activation row as `quantize` writes it, when a set keeps more than the
   // plain vec-dot row (the x86 sets append per-block scales and sums); nullptr: the row.
   int64_t (*act_bytes)(int64_t n) = nullptr;
-  // For batches of several tokens, when a set has it; nullptr: tiles of `dot`.
+  // For batches of several tokens, when a set has them; nullptr: tiles of `dot`.
   GemmFn gemm = nullptr;
+  PackActsFn pack_acts = nullptr;
+  size_t (*packed_bytes)(int64_t n, int rows) = nullptr;  // of pack_acts' output
 
   size_t ActBytes(int64_t n) const { return act_bytes != nullptr ? act_bytes(n) : RowBytes(act_type, n); }
 };
@@ -125,6 +132,8 @@ const KernelSet* AmxKernels();
 const KernelSet* Avx2KernelsCompiled();
 const KernelSet* Avx512KernelsCompiled();
 GemmFn AmxGemmCompiled(GgmlType type);
+PackActsFn AmxPackActsCompiled();
+size_t AmxPackedBytes(int64_t n, int rows);
 // The best set this CPU runs, or FL_LM_KERNELS=scalar|avx2|avx512|amx when that is set
 // and supported. Chosen once.
 const KernelSet& Active();

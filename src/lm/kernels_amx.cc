@@ -6,13 +6,15 @@
 //   1. the rows are repacked once into signed int8 in AMX's VNNI layout, block by block
 //      (a block of 32 values is a B tile of 8 rows x 64 bytes: 16 weight rows x 4 bytes);
 //   2. for each group of up to 16 tokens and each block, the activations' int8 values
-//      are loaded as an A tile straight from the activation rows (16 rows x 32 bytes,
-//      row stride = the activation row size), and tdpbssd gives 16 x 16 int32 sums;
+//      are loaded as an A tile (16 rows x 32 bytes, contiguous: PackActs has laid the
+//      batch out group by group, block by block, once for all weight chunks), and
+//      tdpbssd gives 16 x 16 int32 sums;
 //   3. each block's sums are scaled by weight scale x activation scale and accumulated in
 //      float (16 zmm registers, one per token, weight rows in lanes).
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -23,6 +25,8 @@ namespace {
 
 constexpr int kTileRows = 16;
 constexpr size_t kBlockBytes = 8 * 64;  // one block of 16 rows in VNNI layout
+// One block of a packed group of 16 tokens: their 32 int8 values each, then their scales.
+constexpr size_t kActBlockBytes = kTileRows * kQK + kTileRows * sizeof(float);
 
 // The 64-byte tile configuration of the AMX specification: palette 1, then per tile its
 // bytes per row (u16 each, at offset 16) and its rows (u8 each, at offset 48).
@@ -142,33 +146,29 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
     }
   }
   alignas(64) int32_t sums[2][kTileRows * kTileRows];
-  const size_t a_offset = offsetof(BlockQ8_0, qs), scales_offset = nb * sizeof(BlockQ8_0);
   // 2-3. Up to 16 tokens at a time: one tile product per block, scaled and summed in float.
   for (int c0 = 0; c0 < nc; c0 += kTileRows) {
     const int tokens = nc - c0 < kTileRows ? nc - c0 : kTileRows;
     Configure(tokens);
-    const uint8_t* acts = x + c0 * x_stride;
+    const uint8_t* acts = x + (c0 / kTileRows) * nb * kActBlockBytes;
     __m512 acc[kTileRows];
     for (int c = 0; c < kTileRows; ++c) acc[c] = _mm512_setzero_ps();
-    const long stride = static_cast<long>(x_stride);
-    // Block k's sums, scaled by its weight and activation scales, into acc. The
-    // activation scales are floats after the blocks (the x86 sets' extended row).
+    // Block k's sums, scaled by its weight and activation scales, into acc.
     auto scale = [&](int64_t k, const int32_t* block_sums) {
       const __m512 dw = _mm512_loadu_ps(scales + k * kTileRows);
+      const float* da = reinterpret_cast<const float*>(acts + k * kActBlockBytes + kTileRows * kQK);
       for (int c = 0; c < tokens; ++c) {
-        float da;
-        std::memcpy(&da, acts + c * x_stride + scales_offset + 4 * k, 4);
         const __m512 p = _mm512_cvtepi32_ps(_mm512_load_si512(block_sums + c * kTileRows));
-        acc[c] = _mm512_fmadd_ps(p, _mm512_mul_ps(dw, _mm512_set1_ps(da)), acc[c]);
+        acc[c] = _mm512_fmadd_ps(p, _mm512_mul_ps(dw, _mm512_set1_ps(da[c])), acc[c]);
       }
     };
     int64_t k = 0;
     for (; k + 2 <= nb; k += 2) {
       _tile_zero(0);
       _tile_zero(3);
-      _tile_loadd(1, acts + k * sizeof(BlockQ8_0) + a_offset, stride);
+      _tile_loadd(1, acts + k * kActBlockBytes, kQK);
       _tile_loadd(2, packed + k * kBlockBytes, 64);
-      _tile_loadd(4, acts + (k + 1) * sizeof(BlockQ8_0) + a_offset, stride);
+      _tile_loadd(4, acts + (k + 1) * kActBlockBytes, kQK);
       _tile_loadd(5, packed + (k + 1) * kBlockBytes, 64);
       _tile_dpbssd(0, 1, 2);
       _tile_dpbssd(3, 4, 5);
@@ -179,7 +179,7 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
     }
     if (k < nb) {
       _tile_zero(0);
-      _tile_loadd(1, acts + k * sizeof(BlockQ8_0) + a_offset, stride);
+      _tile_loadd(1, acts + k * kActBlockBytes, kQK);
       _tile_loadd(2, packed + k * kBlockBytes, 64);
       _tile_dpbssd(0, 1, 2);
       _tile_stored(0, sums[0], 64);
@@ -197,7 +197,32 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
   configured = -1;
 }
 
+// Groups of 16 activation rows, block by block: 16 x 32 int8 values, then 16 float
+// scales (the x86 sets' extended Q8_0 rows keep them after the blocks).
+void PackActs(int64_t n, const uint8_t* x, size_t x_stride, int rows, int64_t group_begin, int64_t group_end,
+              uint8_t* out) {
+  const int64_t nb = n / kQK;
+  for (int64_t g = group_begin; g < group_end; ++g) {
+    uint8_t* dst = out + g * nb * kActBlockBytes;
+    const int first = static_cast<int>(g * kTileRows), count = std::min(kTileRows, rows - first);
+    for (int c = 0; c < count; ++c) {
+      const uint8_t* row = x + (first + c) * x_stride;
+      const uint8_t* row_scales = row + nb * sizeof(BlockQ8_0);
+      for (int64_t k = 0; k < nb; ++k) {
+        uint8_t* block = dst + k * kActBlockBytes;
+        std::memcpy(block + c * kQK, reinterpret_cast<const BlockQ8_0*>(row)[k].qs, kQK);
+        std::memcpy(block + kTileRows * kQK + c * sizeof(float), row_scales + 4 * k, sizeof(float));
+      }
+    }
+  }
+}
+
 }  // namespace
+
+PackActsFn AmxPackActsCompiled() { return PackActs; }
+size_t AmxPackedBytes(int64_t n, int rows) {
+  return static_cast<size_t>((rows + kTileRows - 1) / kTileRows) * (n / kQK) * kActBlockBytes;
+}
 
 GemmFn AmxGemmCompiled(GgmlType type) {
   switch (type) {
@@ -213,5 +238,7 @@ GemmFn AmxGemmCompiled(GgmlType type) {
 #include "lm/kernels.h"
 namespace fl::lm::kernels {
 GemmFn AmxGemmCompiled(GgmlType) { return nullptr; }
+PackActsFn AmxPackActsCompiled() { return nullptr; }
+size_t AmxPackedBytes(int64_t, int) { return 0; }
 }  // namespace fl::lm::kernels
 #endif

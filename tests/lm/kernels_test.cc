@@ -631,10 +631,12 @@ TEST_P(KernelSetTest, GemmMatchesRowProducts) {
       }
       for (int nr : {1, 7, 16}) {
         for (int nc : {1, 15, 16, 17, 40}) {
+          std::vector<uint8_t> packed(tk->packed_bytes(n, nc));
+          tk->pack_acts(n, x.data(), xa, nc, 0, (nc + 15) / 16, packed.data());
           std::vector<float> out(kTokens * kStride, kSentinel);
-          tk->gemm(n, w.data(), w_bytes, nr, x.data(), xa, nc, out.data(), kStride, false);
+          tk->gemm(n, w.data(), w_bytes, nr, packed.data(), 0, nc, out.data(), kStride, false);
           std::vector<float> sum(out);
-          tk->gemm(n, w.data(), w_bytes, nr, x.data(), xa, nc, sum.data(), kStride, true);
+          tk->gemm(n, w.data(), w_bytes, nr, packed.data(), 0, nc, sum.data(), kStride, true);
           for (int c = 0; c < kTokens; ++c) {
             for (int r = 0; r < kStride; ++r) {
               const float got = out[c * kStride + r];
