@@ -2,6 +2,7 @@
 // type names), the mapping round trip, strict restore, bad input.
 #include <stdlib.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -41,6 +42,50 @@ TEST(RedactCliTest, JsonSpansAreByteOffsetsIntoTheLine) {
   ASSERT_TRUE(std::getline(lines, line));
   EXPECT_EQ(json::parse(line)["spans"].size(), 0u);
   EXPECT_FALSE(std::getline(lines, line)) << "one output line per input line";
+}
+
+// train-ner with a gazetteer, then redact with the model: a surname the training data
+// never shows is found because the gazetteer (stored in the model) lists it; a bad
+// gazetteer line is an error naming the file and line.
+TEST(RedactCliTest, TrainNerWithAGazetteer) {
+  const std::string dir = TempDir(), fl = FL_BINARY;
+  {
+    std::ofstream conll(dir + "/train.conll");
+    const char* first[] = {"Maria", "Johan", "Priya", "Kenji", "Olga"};
+    const char* last[] = {"Lopez", "Berg", "Sharma", "Tanaka", "Petrov"};
+    for (int i = 0; i < 200; ++i) {
+      conll << first[i % 5] << "\tB-PERSON\n" << last[(i * 3) % 5] << "\tI-PERSON\n"
+            << "says\tO\nthe\tO\nVPN\tO\nis\tO\ndown\tO\n\n";
+      conll << "The\tO\nVPN\tO\nis\tO\ndown\tO\nagain\tO\n.\tO\n\n";
+      if (i % 4 == 0) {  // some people type in lower case
+        std::string f = first[i % 5], l = last[(i * 3) % 5];
+        for (char& ch : f) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        conll << f << "\tB-PERSON\n" << l << "\tI-PERSON\nsays\tO\nthe\tO\nvpn\tO\nis\tO\ndown\tO\n\n";
+      }
+    }
+  }
+  std::ofstream(dir + "/names.tsv") << "first\tMaria\nfirst\tIngrid\nlast\tLindqvist\nlast\tLopez\nword\tdown\n";
+  auto r = Sh(fl + " -q train-ner --data " + dir + "/train.conll --model " + dir + "/m.flner --gazetteer " + dir +
+                  "/names.tsv",
+              true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = Sh("echo 'Ingrid Lindqvist says the VPN is down' | " + fl + " redact --ner " + dir + "/m.flner");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "<PERSON_1> says the VPN is down\n");
+  // In lower case a name counts only when the model's gazetteer lists it: the same data
+  // without the gazetteer finds nothing there.
+  const std::string lower = "echo 'ingrid lindqvist says the vpn is down' | " + fl + " redact --ner ";
+  EXPECT_EQ(Sh(lower + dir + "/m.flner").out, "<PERSON_1> says the vpn is down\n");
+  ASSERT_EQ(Sh(fl + " -q train-ner --data " + dir + "/train.conll --model " + dir + "/plain.flner", true).code, 0);
+  EXPECT_EQ(Sh(lower + dir + "/plain.flner").out, "ingrid lindqvist says the vpn is down\n");
+  std::ofstream(dir + "/bad.tsv") << "first\tMaria\nnickname\tMo\n";
+  r = Sh(fl + " -q train-ner --data " + dir + "/train.conll --model " + dir + "/m2.flner --gazetteer " + dir +
+             "/bad.tsv",
+         true);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("bad.tsv:2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("nickname"), std::string::npos) << r.out;
 }
 
 TEST(RedactCliTest, MappingRoundTripAndStrictRestore) {
