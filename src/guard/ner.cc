@@ -451,10 +451,11 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
   const auto offsets = NerTokens(text);
   std::vector<std::string> toks;
   for (const auto& [s, e] : offsets) toks.emplace_back(text.substr(s, e - s));
-  const std::vector<int> tags = Decode(weights_, (1u << bucket_bits_) - 1, gazetteer_, person_bias_, toks);
   std::vector<std::string> lower(toks.size());
   for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
   const std::vector<uint8_t> lists = Lookup(gazetteer_, lower);
+  const uint32_t mask = (1u << bucket_bits_) - 1;
+  const std::vector<int> tags = BestSequence(weights_, SentenceFeatures(toks, lower, lists, mask), mask, person_bias_);
   std::vector<Span> out;
   for (size_t i = 0; i < tags.size(); ++i) {
     if (tags[i] == 0) continue;
