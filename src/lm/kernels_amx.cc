@@ -116,8 +116,8 @@ struct Q5_0Rows {
 
 // out[c * out_stride + r] (=|+=) row r . token c, for r < nr (<= 16) and c < nc.
 template <class F>
-void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t x_stride, int nc,
-          float* out, size_t out_stride, bool accumulate) {
+void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t /*x_stride: packed*/,
+          int nc, float* out, size_t out_stride, bool accumulate) {
   const int64_t nb = n / kQK;
   // 1. Repack: block k of row r, value j -> packed[k][j / 4][r][j % 4]; rows past nr are 0.
   thread_local std::vector<int8_t> packed_store;
@@ -191,8 +191,8 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
       _mm512_mask_storeu_ps(o, lanes, v);
     }
   }
-  // Give the tile state back: while it is in use every context switch saves and restores
-  // 8 KB more, which slowed generation (one token at a time, no tiles) by a third.
+  // Give the tile state back, so that the rest of the work (generation uses no tiles)
+  // does not carry 8 KB more through every context switch.
   _tile_release();
   configured = -1;
 }
