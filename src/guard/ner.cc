@@ -229,10 +229,21 @@ std::vector<int> BestSequence(const std::vector<float>& weights, const std::vect
   return out;
 }
 
-std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const Gazetteer& gazetteer,
-                        float person_bias, const std::vector<std::string>& toks) {
+std::vector<std::string> LowerAll(const std::vector<std::string>& toks) {
   std::vector<std::string> lower(toks.size());
   for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
+  return lower;
+}
+
+std::vector<std::string> WordsOf(const TaggedSentence& s) {
+  std::vector<std::string> toks;
+  for (const auto& [t, g] : s) toks.push_back(t);
+  return toks;
+}
+
+std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const Gazetteer& gazetteer,
+                        float person_bias, const std::vector<std::string>& toks) {
+  const std::vector<std::string> lower = LowerAll(toks);
   return BestSequence(weights, SentenceFeatures(toks, lower, Lookup(gazetteer, lower), mask), mask, person_bias);
 }
 
@@ -367,11 +378,7 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
     std::shuffle(order.begin(), order.end(), rng);
     for (size_t idx : order) {
       const TaggedSentence& s = data[idx];
-      std::vector<std::string> toks, lower;
-      for (const auto& [t, g] : s) {
-        toks.push_back(t);
-        lower.push_back(Lower(t));
-      }
+      const std::vector<std::string> toks = WordsOf(s), lower = LowerAll(toks);
       std::vector<uint8_t> lists = Lookup(m.gazetteer_, lower);
       for (size_t i = 0; i < toks.size(); ++i) {
         // A name dropped from the lists keeps only its "common word" mark.
@@ -412,11 +419,7 @@ Result<NerModel> NerModel::Train(const std::vector<TaggedSentence>& data, const 
   double spread = 0;
   int64_t tokens = 0;
   for (const TaggedSentence& s : data) {
-    std::vector<std::string> toks, lower;
-    for (const auto& [t, g] : s) {
-      toks.push_back(t);
-      lower.push_back(Lower(t));
-    }
+    const std::vector<std::string> toks = WordsOf(s), lower = LowerAll(toks);
     const std::vector<TokenFeatures> tf = SentenceFeatures(toks, lower, Lookup(m.gazetteer_, lower), mask);
     for (size_t i = 0; i < toks.size(); ++i, ++tokens) {
       float score[kNumTags] = {0};
@@ -439,9 +442,7 @@ std::vector<std::string> NerModel::TagTokens(const std::vector<std::string>& tok
 double NerModel::Accuracy(const std::vector<TaggedSentence>& data) const {
   int64_t right = 0, total = 0;
   for (const TaggedSentence& s : data) {
-    std::vector<std::string> toks;
-    for (const auto& p : s) toks.push_back(p.first);
-    const std::vector<std::string> got = TagTokens(toks);
+    const std::vector<std::string> got = TagTokens(WordsOf(s));
     for (size_t i = 0; i < s.size(); ++i) right += got[i] == s[i].second, ++total;
   }
   return total ? static_cast<double>(right) / total : 0;
@@ -451,8 +452,7 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
   const auto offsets = NerTokens(text);
   std::vector<std::string> toks;
   for (const auto& [s, e] : offsets) toks.emplace_back(text.substr(s, e - s));
-  std::vector<std::string> lower(toks.size());
-  for (size_t i = 0; i < toks.size(); ++i) lower[i] = Lower(toks[i]);
+  const std::vector<std::string> lower = LowerAll(toks);
   const std::vector<uint8_t> lists = Lookup(gazetteer_, lower);
   const uint32_t mask = (1u << bucket_bits_) - 1;
   const std::vector<int> tags = BestSequence(weights_, SentenceFeatures(toks, lower, lists, mask), mask, person_bias_);

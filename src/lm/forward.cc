@@ -127,6 +127,10 @@ struct Session::State {
   void Attention(int ith, int layer);
 };
 
+// Whether a batch of rows goes through the set's batch products (and so Quantize must
+// lay out acts_packed for MatMul): one test for both, so they cannot disagree.
+static bool UsesGemm(const kernels::TypeKernels* tk, int rows) { return tk->gemm != nullptr && rows > 1; }
+
 void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, GgmlType weight_type) {
   const kernels::TypeKernels* tk = ks->For(weight_type);
   ActsState& a = acts_state[ith];
@@ -136,7 +140,7 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
   const auto [begin, end] = Share(rows, ith, n_threads);
   for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
   Sync(ith);
-  if (tk->gemm != nullptr && rows > 1) {  // laid out once for every chunk of weight rows
+  if (UsesGemm(tk, rows)) {  // laid out once for every chunk of weight rows
     const auto [g_begin, g_end] = Share((rows + 15) / 16, ith, n_threads);
     tk->pack_acts(n, acts.data(), row_bytes, rows, g_begin, g_end, acts_packed.data());
     Sync(ith);
@@ -156,7 +160,7 @@ void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, 
   float tile[4 * 4];
   for (int64_t chunk = begin; chunk < end; ++chunk) {
     const int64_t r_end = std::min<int64_t>(w.n_out, (chunk + 1) * kChunk);
-    if (tk->gemm != nullptr && rows > 1) {  // the whole chunk against every token at once
+    if (UsesGemm(tk, rows)) {  // the whole chunk against every token at once
       const int64_t r0 = chunk * kChunk;
       tk->gemm(w.n_in, w.data + r0 * w.row_bytes, w.row_bytes, static_cast<int>(r_end - r0), acts_packed.data(), 0,
                rows, out + r0, out_stride, accumulate);
