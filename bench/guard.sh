@@ -143,6 +143,8 @@ size = sum(len(json.loads(l)["text"].encode("utf-8")) for l in open(f"{work}/all
 print(f"Throughput, one thread, best of 3, incl. JSON I/O, {size/1e6:.1f} MB of text: "
       f"{size/1e6/secs:.1f} MB/s with the name tagger, {size/1e6/secs_regex:.1f} MB/s with the recognisers alone")
 PYEOF
+# Phone formats past the Presidio set: Faker's numbers of every locale, generated here.
+$PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner"
 # Engine choice: PCRE2 JIT vs interpreter vs a hand-written scanner on the same text.
 SCAN="$(dirname "$FL")/bench_guard_scan"
 if [ -x "$SCAN" ]; then

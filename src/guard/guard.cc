@@ -46,10 +46,11 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Whether one of the '|'-separated words occurs in `window` (already lower-cased).
 // Whether any of the '|'-separated words occurs in the window. A word written "^tel"
-// must start a word ("tel", "Tel:", "telephone", not "hotel"); others match anywhere.
-bool HasContext(const char* words, const std::string& window) {
+// must start a word ("tel", "Tel:", "telephone", not "hotel"); one written "len$" must end
+// one ("len 12", not "Lena"). With just_before, only spaces and punctuation may follow the
+// word to the window's end: "Seq: 3226706533", not "Order 4471 0143526119".
+bool HasContext(const char* words, const std::string& window, bool just_before = false) {
   std::string_view w(words);
   auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); };
   while (!w.empty()) {
@@ -57,9 +58,16 @@ bool HasContext(const char* words, const std::string& window) {
     std::string_view word = w.substr(0, bar);
     const bool at_start = !word.empty() && word[0] == '^';
     if (at_start) word.remove_prefix(1);
+    const bool at_end = !word.empty() && word.back() == '$';
+    if (at_end) word.remove_suffix(1);
     for (size_t at = word.empty() ? std::string::npos : window.find(word); at != std::string::npos;
          at = window.find(word, at + 1)) {
-      if (!at_start || at == 0 || !word_char(window[at - 1])) return true;
+      const size_t end = at + word.size();
+      if ((at_start && at > 0 && word_char(window[at - 1])) || (at_end && end < window.size() && word_char(window[end])) ||
+          (just_before && std::any_of(window.begin() + end, window.end(), word_char))) {
+        continue;
+      }
+      return true;
     }
     if (bar == std::string_view::npos) break;
     w.remove_prefix(bar + 1);
@@ -234,9 +242,14 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if (overlaps_protected(s, e) || rep_->deny.count(Lower(value))) return;
       const size_t from = s > kContextBytes ? s - kContextBytes : 0;
       const std::string window = Lower(text.substr(from, s - from));
-      if (r.against != nullptr && HasContext(r.against, window.substr(window.size() > 16 ? window.size() - 16 : 0))) {
+      // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
+      // not "Order #: …").
+      const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
+      if (r.against != nullptr && HasContext(r.against, last16, /*just_before=*/true) &&
+          !(r.context != nullptr && HasContext(r.context, last16, /*just_before=*/true))) {
         return;
       }
+      if (r.veto != nullptr && HasContext(r.veto, window) && !HasContext(r.veto_unless, window)) return;
       if (r.skip_after_version && HasContext("version|ver.|ver |build|release|firmware|v.", window.substr(
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;

@@ -10,6 +10,32 @@
 
 namespace fl::guard::internal {
 
+// The words that make a number a phone number: within 48 bytes before it or 24 after.
+// "^word" must start a word (the labels of signatures and forms: "T: 358 0594", "Mob. 72
+// 128 827", "Contact: …"); others match anywhere.
+constexpr const char* kPhoneCue =
+    "phone|mobile|tel:|tel.|^tel|call|fax|cell|messages to|answering|reach|whatsapp|sms|^text|registered|"
+    "contact number|number is|my number|dial|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
+    "^mob|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|number:|numbers:|the number|^direct|^home:|^work:|"
+    "^office:|^desk:|voicemail";
+// Words just before a run of digits that make it a counter or an id, not a number to call
+// ("Seq: 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not
+// "Lena").
+#define FL_PHONE_AGAINST                                                                                         \
+  "^seq$|^ack$|^code|^id$|id:|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|^win$|^bytes|^time$|^ts$|" \
+  "^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^or$|^case$|^incident|^account|"   \
+  "^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|^request$"
+constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
+// A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]").
+constexpr const char* kBareAgainst = FL_PHONE_AGAINST "|[|=";
+#undef FL_PHONE_AGAINST
+// Other numbers a "number is" introduces, and the words that still make it a phone's.
+constexpr const char* kPhoneVeto =
+    "^licen|^passport|^permit|^policy|^account|^routing|^serial|^plate|^tracking|^confirmation|^member|"
+    "^customer|^employee|^student|^badge|^case$|^ticket|^order|^invoice|^reference|^booking|^voucher|"
+    "^social security|^ssn$|^tax$";
+constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
+
 const std::vector<Recogniser>& BuiltinRecognisers() {
   static const std::vector<Recogniser> k = {
       // ---- secrets -------------------------------------------------------------------
@@ -56,42 +82,39 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?<![\w:-])(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]))",
        0, 0.95, nullptr, nullptr, 0, false, ":|-|."},
       {"phone-international", "PHONE",
-       R"((?<![\w+(])(?<!\d[ .-])(?:\(\+\d{1,3}\)|(?:\+|00)\d{1,3})[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
-       0, 0.8, ValidPhone, "phone|tel|call|mobile|cell|fax|whatsapp|number|reach", 0.15, false},
+       R"((?<![\w+])(?:(?<!\d[ .-])|(?=\+|00\d{1,3}[.-]))(?:\(\+\d{1,3}\)|\+\(\d{1,3}\)|(?:\+|00)\d{1,3})[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
+       0, 0.8, ValidInternationalPhone, kPhoneCue, 0.15, false},
       {"phone-nanp", "PHONE",
-       // After "digit space" only with the area code in brackets: "MA 02111 (617) 555-0132"
-       // is a zip code and a number, "4111 1111 1111" is not the start of one.
-       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?<!\d )(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d))", 0,
-       0.75, ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach", 0.2, false},
-      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w-]|\.\d))", 0, 0.45,
-       ValidPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
+       // After "digit space" only with the area code in brackets or a hyphen or dot between
+       // groups: "MA 02111 (617) 555-0132" and "NY 69075 012-904-0479" are a zip code and a
+       // number, the "111 1111" of "4111 1111 1111" is not the start of one.
+       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]|-\w|\.\d))", 0,
+       0.75, ValidPhone, kPhoneCue, 0.2, false},
+      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
+       ValidPhone, kPhoneCue, 0.4, false},
       // A national number with its trunk 0 and the full length of one (10-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1"), in brackets or grouped.
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?<!\d )(?:\(0\d{1,4}\)\s?|0\d{1,4}[ -])\d{2,8}(?:[ -]\d{2,6}){0,3}(?![\w:/-]|\.\d))", 0,
-       0.55, ValidNationalPhone, "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.4, false},
-      // An area code in brackets may follow a number ("02111 (617) 555 0132") and carry a
-      // trunk or country digit ("8 (912) 345-67-89").
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ .-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
+       0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
+      // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074".
+      {"phone-bracketed", "PHONE",
+       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ -]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w:/]|-\w|\.\d))", 0, 0.55,
+       ValidBracketedPhone, kPhoneCue, 0.4, false, "("},
+      // Any grouping of 7-15 digits with a cue. An area code in brackets may follow a number
+      // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
+      // a slash may end the area code ("06-30/123 4567", not a date's "12/05").
       {"phone-context", "PHONE",
-       R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?<!\d )\d{2,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{2,8}){1,4}(?![\w-]|\.\d))",
-       0, 0.3,
-       ValidPhone,
-       "phone|mobile|tel:|tel.|call|fax|cell|messages to|answering|reach me|whatsapp|sms|text me|registered number|"
-       "my registered|contact number|number is|my number|dial|ring|landline|extension|hotline|contact me|reach|"
-       // labels of signatures and forms ("T: 358 0594", "Mob. 72 128 827", "Contact: …")
-       "^tel|^ph:|^ph.|^mob|^contact|^number|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|^cell|number:|"
-       "numbers:|the number|^direct|"
-       "^home:|^work:|^office:|^desk:|voicemail|^sms|^text me|^text us",
-       0.6,
-       false},
-      // Ten digits in one run, shaped like a phone number (Faker's and many forms' plain
-      // "5403926876"): found without a cue, unless a counter's or an id's name is just before.
-      {"phone-bare", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10}(?![\w-]|\.\d))", 0, 0.5, ValidBarePhone,
-       nullptr, 0, false, nullptr,
-       "^seq|^ack|^code|^id|id:|id=|id[|^size|^len|^offset|^pid|^uid|^count|^win|^bytes|^time|^ts|^sum|^hash|"
-       "^serial|^order|^invoice|^ticket|^ref|^no.|^nr|^#|[|=|^or "},
-      {"phone-digits", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w-]|\.\d))", 0, 0.2, ValidPhone,
-       "phone|tel|call|mobile|cell|fax|number|reach|ring", 0.6, false},
+       R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))\d{1,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{1,8}){0,3}(?:[ .-]\d{2,8}|/\d{3,8})(?:[ .-]\d{2,8}){0,3}(?![\w]|-\w|\.\d))",
+       0, 0.3, ValidPhone, kPhoneCue, 0.6, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue},
+      // Ten or eleven digits in one run, shaped like a phone number (Faker's and many forms'
+      // plain "5403926876", "01914960073"): found without a cue, unless a counter's or an
+      // id's name is just before.
+      {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
+       nullptr, 0, false, nullptr, kBareAgainst},
+      // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").
+      {"phone-digits", "PHONE", R"((?<!\d:)(?:(?<![\w.+/|-])|(?<=[A-Za-z]\.))\d{7,12}(?![\w/|-]|\.\d))", 0, 0.2, ValidPhone,
+       kPhoneCue, 0.6, false, nullptr, kBareAgainst, kPhoneVeto, kPhoneStrongCue},
       // ---- money and identity ---------------------------------------------------------
       {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,
        false},

@@ -25,8 +25,13 @@ struct Recogniser {
   // at all (a cheap prefilter: most texts have no '@', "://" or "-----BEGIN"); null: none.
   const char* require = nullptr;
   // '|'-separated lower-case words that drop a finding when they occur in the 16 bytes
-  // before it ("Seq: 3226706533", "code 4294967295"); "^word" must start a word; null: none.
+  // before it ("Seq: 3226706533", "code 4294967295"); "^word" must start a word, "word$" end one; null: none.
   const char* against = nullptr;
+  // '|'-separated lower-case words that drop a finding when they occur in the 48 bytes
+  // before it ("driver's license number is 6940579") unless one of `veto_unless` does too
+  // ("license renewals: call 555 0132"); null: none.
+  const char* veto = nullptr;
+  const char* veto_unless = nullptr;
 };
 
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
@@ -45,11 +50,15 @@ bool ValidIpv4Cidr(std::string_view s);  // an address with an optional "/nn" su
 bool ValidIban(std::string_view s);
 bool ValidIpv6(std::string_view s);
 bool ValidPhone(std::string_view s);
+// A number with its "+" or "00" prefix: a valid phone whose country code does not start with 0.
+bool ValidInternationalPhone(std::string_view s);
 // A national number with its trunk 0: 10 or 11 digits, in at least two groups.
 bool ValidNationalPhone(std::string_view s);
-// Ten digits in one run that can only be a phone number's shape: a North American number
-// (area code and exchange start with 2-9) or a national number with its trunk 0.
+// Ten or eleven digits in one run that can only be a phone number's shape: a North
+// American number, a national number with its trunk 0, a Chinese mobile number.
 bool ValidBarePhone(std::string_view s);
+// A code in brackets and its groups: 9 to 13 digits in all.
+bool ValidBracketedPhone(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);

@@ -153,15 +153,30 @@ bool ValidPhone(std::string_view s) {
   return d.size() >= 7 && d.size() <= 15;
 }
 
+bool ValidInternationalPhone(std::string_view s) {
+  // No country code starts with 0: "+0.270003", "000000000820" are not numbers.
+  std::string d = Digits(s.substr(0, s.find_first_of("xXeE")));
+  if (d.rfind("00", 0) == 0) d.erase(0, 2);
+  return ValidPhone(s) && !d.empty() && d[0] != '0';
+}
+
 bool ValidNationalPhone(std::string_view s) {
   const std::string d = Digits(s);
-  return d.size() >= 10 && d.size() <= 11 && d[0] == '0';
+  return d.size() >= 9 && d.size() <= 11 && d[0] == '0';
 }
 
 bool ValidBarePhone(std::string_view s) {
-  if (s.size() != 10) return false;
-  if (s[0] == '0') return s[1] != '0';
-  return s[0] >= '2' && s[3] >= '2';
+  // Ten digits: a North American number (no area code starts with 0 or 1) or a national
+  // number with its trunk 0. Eleven: a trunk 0 and ten digits, or a Chinese mobile number
+  // (1, then 3-9).
+  if (s.size() == 10) return s[0] == '0' ? s[1] != '0' : s[0] >= '2';
+  if (s.size() != 11) return false;
+  return s[0] == '0' ? s[1] != '0' : s[0] == '1' && s[1] >= '3';
+}
+
+bool ValidBracketedPhone(std::string_view s) {
+  const size_t n = Digits(s).size();
+  return n >= 9 && n <= 13;
 }
 
 bool ValidSecretEntropy(std::string_view s) {

@@ -90,6 +90,40 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Original Seq: 3226706533, Ack 3325040593").empty());
   EXPECT_TRUE(Found(g, "taskID[2019352994] done").empty());
   EXPECT_TRUE(Found(g, "at 1126979315 the node").empty()) << "an area code never starts with 1";
+  EXPECT_TRUE(Found(g, "len 5403926876 bytes").empty()) << "a field's name just before";
+  EXPECT_TRUE(Found(g, "Order #: 5403926876").empty());
+  EXPECT_EQ(Found(g, "Phone #: 5403926876"), (Pairs{{"PHONE", "5403926876"}})) << "a cue just before wins";
+  EXPECT_EQ(Found(g, "Order 4471 0143526119"), (Pairs{{"PHONE", "0143526119"}})) << "the order number is 4471";
+  EXPECT_EQ(Found(g, "Ask Lena: 5403926876."), (Pairs{{"PHONE", "5403926876"}})) << "\"len$\" ends a word";
+  // Other national shapes need no cue either: a trunk 0 and 9-11 digits in groups (also
+  // with dots), eleven digits in a run, a code in brackets; a hyphen used as a dash ends one.
+  EXPECT_EQ(Found(g, "I left 031 925 412 there."), (Pairs{{"PHONE", "031 925 412"}}));
+  EXPECT_EQ(Found(g, "I left 0455.514.397 there."), (Pairs{{"PHONE", "0455.514.397"}}));
+  EXPECT_EQ(Found(g, "I left (0681)-241586 there."), (Pairs{{"PHONE", "(0681)-241586"}}));
+  EXPECT_EQ(Found(g, "I left 01914960073 there."), (Pairs{{"PHONE", "01914960073"}}));
+  EXPECT_EQ(Found(g, "I left (351) 960 669 074 there."), (Pairs{{"PHONE", "(351) 960 669 074"}}));
+  EXPECT_EQ(Found(g, "I left 555-123-4567- thanks"), (Pairs{{"PHONE", "555-123-4567"}}));
+  // After a zip code: hyphens or dots between groups tell a new number from the rest of one.
+  EXPECT_EQ(Found(g, "PA 27624 001-978-653-9676"), (Pairs{{"PHONE", "001-978-653-9676"}}));
+  EXPECT_EQ(Found(g, "Kyiv, 82460 027 841-45-45"), (Pairs{{"PHONE", "027 841-45-45"}}));
+  EXPECT_EQ(Found(g, "VIC, 2632 +61 486 012 904"), (Pairs{{"PHONE", "+61 486 012 904"}}));
+  EXPECT_EQ(Found(g, "Faro ((351) 910 706 773)"), (Pairs{{"PHONE", "(351) 910 706 773"}}));
+  EXPECT_TRUE(Found(g, "part 555-123-4567-89 shipped").empty()) << "a longer hyphenated id";
+  // With a cue, any grouping of 7-15 digits: one run, a slash after the area code, the
+  // country code in brackets after "+", the whole number in brackets.
+  EXPECT_EQ(Found(g, "Tel. 45000806"), (Pairs{{"PHONE", "45000806"}}));
+  EXPECT_EQ(Found(g, "mobile: 06-30/123 4567"), (Pairs{{"PHONE", "06-30/123 4567"}}));
+  EXPECT_EQ(Found(g, "phone +(370) 15000806"), (Pairs{{"PHONE", "+(370) 15000806"}}));
+  EXPECT_EQ(Found(g, "Sam (+1-720-565-6162x4615) called"), (Pairs{{"PHONE", "+1-720-565-6162x4615"}}));
+  EXPECT_TRUE(Found(g, "please call about ticket 45000806").empty()) << "an id's name just before";
+  EXPECT_TRUE(Found(g, "call me on 12/05/2024").empty()) << "a date";
+  EXPECT_TRUE(Found(g, "My driver's license number is 6940579").empty()) << "another number";
+  EXPECT_EQ(Found(g, "For license renewals call 6940579"), (Pairs{{"PHONE", "6940579"}}));
+  // No country code starts with 0; pipes and slashes delimit fields and paths.
+  EXPECT_TRUE(Found(g, "USBMSC Identifier (non-unique): 000000000820 0x5ac").empty());
+  EXPECT_TRUE(Found(g, "ntpd[207]: wake time set +0.270003 s").empty());
+  EXPECT_TRUE(Found(g, "Cache|30002312|InsertCallBack() onSuccess").empty());
+  EXPECT_TRUE(Found(g, "p28-contacts.icloud.com/874161398/principal").empty());
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";

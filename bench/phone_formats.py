@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Phone-number formats beyond the Presidio set: Faker's phone numbers for every locale it
+has (Debian's python3-fake-factory), in sentence frames with a cue word, without one, and
+right after an address. Prints recall per frame kind and the locales found least often.
+Generated data only: it checks that the recognisers generalise past the formats they were
+written from.
+
+usage: phone_formats.py FRONTLINE [--ner MODEL] [--seed N] [--per-locale N]
+"""
+import argparse
+import collections
+import json
+import random
+import subprocess
+
+import faker.config
+from faker import Faker
+
+CUED = ["You can reach me at {} any time.", "Phone: {}", "Please call {} for details.",
+        "My mobile number is {}.", "Tel. {}", "Contact {} if the printer fails again.",
+        "Send a text to {} when done."]
+PLAIN = ["{} was on the invoice too.", "I tried {} twice yesterday but no luck.",
+         "Lisa wrote down {} on a sticky note.", "Ring back: none. {} left a message."]
+AFTER_ADDRESS = ["{address} {phone}", "{address}, {phone}", "{address}\n{phone}", "{address} ({phone})"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("frontline")
+    ap.add_argument("--ner")
+    ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--per-locale", type=int, default=60)
+    args = ap.parse_args()
+    rnd = random.Random(args.seed)
+    random.seed(args.seed)  # some of this Faker's providers draw from the module's generator
+    rows = []  # (locale, kind, text, char start, value)
+    for loc in sorted(faker.config.AVAILABLE_LOCALES):  # a set: its order changes from run to run
+        try:
+            fake = Faker(loc)
+            fake.seed_instance(args.seed)
+            fake.seed(args.seed)
+            fake.phone_number()
+        except Exception:  # locales without a phone provider
+            continue
+        for i in range(args.per_locale):
+            phone = fake.phone_number()
+            kind = ("cued", "plain", "after address")[i % 3]
+            if kind == "after address":
+                try:
+                    text = rnd.choice(AFTER_ADDRESS).format(address=fake.address().replace("\n", ", "), phone=phone)
+                except AttributeError:  # no address provider
+                    continue
+            else:
+                text = rnd.choice(CUED if kind == "cued" else PLAIN).format(phone)
+            text = text.replace("\n", " ")
+            rows.append((loc, kind, text, text.rindex(phone), phone))
+    cmd = [args.frontline, "-q", "redact", "--json"] + (["--ner", args.ner] if args.ner else [])
+    out = subprocess.run(cmd, input="".join(r[2] + "\n" for r in rows), capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    hit, total = collections.Counter(), collections.Counter()
+    for (loc, kind, text, start, phone), line in zip(rows, out):
+        a = len(text[:start].encode("utf-8"))
+        b = a + len(phone.encode("utf-8"))
+        found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
+        for key in (kind, loc, "all"):
+            total[key] += 1
+            hit[key] += found
+    locales = sorted(k for k in total if k not in ("cued", "plain", "after address", "all"))
+    print(f"Phone formats of Faker's {len(locales)} locales (seed {args.seed}, {total['all']} numbers): recall "
+          + ", ".join(f"{k} {hit[k] / total[k]:.3f}" for k in ("cued", "plain", "after address", "all")))
+    worst = sorted(locales, key=lambda k: hit[k] / total[k])[:5]
+    print("  least found: " + ", ".join(f"{k} {hit[k] / total[k]:.2f}" for k in worst))
+
+
+if __name__ == "__main__":
+    main()
