@@ -22,6 +22,7 @@ for t in $TYPES; do
   [ -f "$m" ] || "$FL" model random --arch qwen2 --n-embd 896 --n-layer 24 --n-head 14 --n-head-kv 2 --n-ff 4864 \
     --ctx 32768 --vocab "$VOCAB" --type "$t" --out "$m" 2>/dev/null
 done
+sync  # a model just written is dirty in the page cache: its pages could not be re-read as 2 MiB ones
 "$TRIAD" "$THREADS" 256 10 > "$WORK/triad.json"
 for t in $TYPES; do
   "$FL" bench-lm --model "$MODELS/qwen2.5-0.5b-shape-$t.gguf" -p 128 -n 64 -t "$THREADS" -r "$REPS" --json > "$WORK/$t.json"

@@ -26,6 +26,7 @@ struct RunFlags {
   int ctx = 4096;
   std::string kernels;
   bool kv_f32 = false;
+  bool no_huge_pages = false;
 
   void Add(CLI::App* sub) {
     sub->add_option("--model", model, "A .gguf model (llama or qwen2 architecture)")->required();
@@ -33,7 +34,9 @@ struct RunFlags {
     sub->add_option("--ctx", ctx, "Context positions the KV cache holds (capped at the model's)");
     sub->add_option("--kernels", kernels, "Kernel set: amx, avx512, avx2 or scalar (default: the best this CPU runs)");
     sub->add_flag("--kv-f32", kv_f32, "Keep the KV cache in F32 instead of F16");
+    sub->add_flag("--no-huge-pages", no_huge_pages, "Map the weights with ordinary 4 KiB pages");
   }
+  lm::LoadOptions Load() const { return {.huge_pages = !no_huge_pages}; }
   lm::SessionOptions Options() const {
     return {.n_ctx = ctx, .n_threads = threads, .kv = kv_f32 ? lm::KvType::kF32 : lm::KvType::kF16, .kernels = kernels};
   }
@@ -66,7 +69,7 @@ struct SampleFlags {
 };
 
 Result<std::unique_ptr<lm::Session>> OpenSession(const RunFlags& flags) {
-  FL_ASSIGN_OR_RETURN(auto model, lm::Model::Load(flags.model));
+  FL_ASSIGN_OR_RETURN(auto model, lm::Model::Load(flags.model, flags.Load()));
   return lm::Session::Create(std::move(model), flags.Options());
 }
 
@@ -115,7 +118,7 @@ Stats MeanSd(const std::vector<double>& v) {
 // llama-bench's method: a fresh context per repetition; pp = one batch of p tokens,
 // tg = n single-token steps from an empty context; random token ids.
 Result<json> BenchLm(const RunFlags& flags, int p, int n, int reps) {
-  FL_ASSIGN_OR_RETURN(auto model, lm::Model::Load(flags.model));
+  FL_ASSIGN_OR_RETURN(auto model, lm::Model::Load(flags.model, flags.Load()));
   lm::SessionOptions options = flags.Options();
   options.n_ctx = std::max(p, n) + 1;
   options.n_batch = std::max(p, 1);
@@ -153,6 +156,7 @@ Result<json> BenchLm(const RunFlags& flags, int p, int n, int reps) {
               {"params", params},
               {"threads", session->n_threads()},
               {"kernels", session->kernels()},
+              {"huge_page_bytes", model->file().huge_bytes()},
               {"repetitions", reps},
               {"pp", p},
               {"tg", n}};
@@ -343,7 +347,9 @@ void AddGenerateCommands(CLI::App* app, CLI::App* model_cmd, std::vector<std::pa
       }
       std::cout << r["model"].get<std::string>() << ": " << r["arch"].get<std::string>() << ", "
                 << Fixed(r["size_bytes"].get<double>() / 1e6, 1) << " MB, " << r["threads"] << " threads, "
-                << r["kernels"].get<std::string>() << " kernels, " << *reps << " repetitions\n";
+                << r["kernels"].get<std::string>() << " kernels, " << *reps << " repetitions, "
+                << Fixed(100.0 * r["huge_page_bytes"].get<double>() / std::max(1.0, r["size_bytes"].get<double>()), 0)
+                << " % of the weights in 2 MiB pages\n";
       if (r.contains("pp_tps")) {
         std::cout << "  pp" << *p << "  " << Fixed(r["pp_tps"].get<double>(), 2) << " ± " << Fixed(r["pp_sd"].get<double>(), 2)
                   << " tokens/s\n";
@@ -391,7 +397,7 @@ void AddGenerateCommands(CLI::App* app, CLI::App* model_cmd, std::vector<std::pa
         v = std::move(*opened);
       }
       if (Status st = lm::WriteRandomModel(s, v ? &*v : nullptr, *out); !st.ok()) return Fail(st.ToString());
-      auto check = lm::Model::Load(*out);
+      auto check = lm::Model::Load(*out, {.huge_pages = false});
       if (!check.ok()) return Fail("wrote " + *out + " but it does not load: " + check.status().ToString());
       std::cerr << "wrote " << *out << "\n";
       return 0;

@@ -130,7 +130,7 @@ void AddLmCommands(CLI::App* app, std::vector<std::pair<CLI::App*, Runner>>* com
     json info = InfoJson(*f);
     // Whether the runtime can run it, and what a session would need.
     if (f->FindTensor("token_embd.weight") != nullptr) {
-      auto model = lm::Model::Load(*path);
+      auto model = lm::Model::Load(*path, {.huge_pages = false});  // validation only: no need to read it all
       if (model.ok()) {
         const int n_ctx = std::min(*ctx, (*model)->config().n_ctx_train);
         const lm::MemoryEstimate e = (*model)->Estimate(n_ctx, 512, lm::KvType::kF16);

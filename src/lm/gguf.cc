@@ -162,8 +162,8 @@ uint64_t Tensor::elements() const {
   return n;
 }
 
-Result<GgufFile> GgufFile::Open(const std::string& path) {
-  FL_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+Result<GgufFile> GgufFile::Open(const std::string& path, const MapOptions& options) {
+  FL_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path, options));
   GgufFile g;
   auto mapped = std::make_shared<const MappedFile>(std::move(file));
   g.mapped_ = mapped;

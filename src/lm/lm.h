@@ -96,7 +96,7 @@ class GgufFile {
  public:
   // Maps and parses path. InvalidArgument / DataLoss naming the file and what is wrong
   // (with the byte offset) for anything malformed.
-  static Result<GgufFile> Open(const std::string& path);
+  static Result<GgufFile> Open(const std::string& path, const MapOptions& options = {});
   // Parses bytes kept in memory (the fuzz target; tests). `name` appears in errors.
   static Result<GgufFile> Parse(std::string bytes, const std::string& name);
 
@@ -110,6 +110,8 @@ class GgufFile {
   // Convenience: a string / integer metadata value, or fallback.
   std::string GetString(std::string_view key, const std::string& fallback = "") const;
   uint64_t GetUint(std::string_view key, uint64_t fallback = 0) const;
+  // Bytes of the file mapped with 2 MiB pages (0 for parsed bytes or without huge pages).
+  size_t huge_bytes() const { return mapped_ != nullptr ? mapped_->huge_bytes() : 0; }
 
  private:
   Status ParseAll(std::string_view bytes, const std::string& name);
@@ -251,11 +253,18 @@ struct MemoryEstimate {
   uint64_t total() const { return weights + kv_cache + scratch; }
 };
 
+struct LoadOptions {
+  // Map the weights with 2 MiB pages where the kernel can (see MapOptions): generation
+  // streams every weight once per token, and with 4 KiB pages the TLB misses cost up to a
+  // quarter of its speed (bench/RESULTS.md).
+  bool huge_pages = true;
+};
+
 class Model {
  public:
   // Maps and validates path: architecture known, every tensor present with the shape
   // and a type the kernels compute with. InvalidArgument naming the tensor otherwise.
-  static Result<std::shared_ptr<const Model>> Load(const std::string& path);
+  static Result<std::shared_ptr<const Model>> Load(const std::string& path, const LoadOptions& options = {});
   ~Model();
 
   const ModelConfig& config() const { return config_; }

@@ -165,9 +165,9 @@ Result<ModelConfig> ReadModelConfig(const GgufFile& f) {
 Model::Model() = default;
 Model::~Model() = default;
 
-Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, const LoadOptions& options) {
   std::shared_ptr<Model> m(new Model());
-  FL_ASSIGN_OR_RETURN(m->file_, GgufFile::Open(path));
+  FL_ASSIGN_OR_RETURN(m->file_, GgufFile::Open(path, MapOptions{.huge_pages = options.huge_pages}));
   auto config = ReadModelConfig(m->file_);
   if (!config.ok()) return Status(config.status().code(), path + ": " + config.status().message());
   m->config_ = *config;

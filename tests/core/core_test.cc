@@ -80,6 +80,29 @@ TEST(FileTest, AtomicWriteAndMap) {
   std::remove(path.c_str());
 }
 
+TEST(FileTest, HugePageMappingHoldsTheSameBytes) {
+  // 9 MiB and a bit: more than four 2 MiB pages and a ragged tail. Whether the kernel
+  // gives 2 MiB pages depends on it and on free memory; the bytes and the alignment do not.
+  const std::string path = testing::TempDir() + "/fl_core_huge_test.bin";
+  std::string payload(9 * (1 << 20) + 12345, '\0');
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(i * 2654435761u >> 24);
+  ASSERT_TRUE(WriteFileAtomic(path, payload).ok());
+  for (int round = 0; round < 2; ++round) {  // the second finds the file cached as the first left it
+    auto f = MappedFile::Open(path, {.huge_pages = true});
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_EQ(f->size(), payload.size());
+    EXPECT_TRUE(f->view() == payload);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(f->data()) % (2u << 20), 0u);
+    EXPECT_LE(f->huge_bytes(), payload.size());
+    MappedFile moved = std::move(*f);
+    EXPECT_TRUE(moved.view() == payload);
+  }
+  auto plain = MappedFile::Open(path);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->huge_bytes(), 0u);
+  std::remove(path.c_str());
+}
+
 TEST(HashTest, StableAndSeeded) {
   // Feature ids in model files depend on these values never changing.
   EXPECT_EQ(Hash64(""), Hash64(""));
