@@ -209,6 +209,15 @@ const KernelSet* Checked(const KernelSet* set, bool* tested, bool* passed) {
 
 }  // namespace
 
+const KernelSet* Supported(const char* name) {
+  const std::string_view n(name);
+  if (n == "scalar") return &ScalarKernels();
+  if (n == "avx2") return Avx2Kernels();
+  if (n == "avx512") return Avx512Kernels();
+  if (n == "amx") return AmxKernels();
+  return nullptr;
+}
+
 const KernelSet* ByName(const char* name) {
   static bool tested2 = false, passed2 = false, tested512 = false, passed512 = false, tested_amx = false,
               passed_amx = false;

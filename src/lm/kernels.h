@@ -140,6 +140,9 @@ const KernelSet& Active();
 // A set by name when compiled in, supported by this CPU and in agreement with the scalar
 // set on a self-test (run once per set; a set that fails is logged and never returned).
 const KernelSet* ByName(const char* name);
+// A set by name when compiled in and this CPU has its instructions, without the self-test:
+// for the tests, which must fail, not skip, when a supported set computes wrongly.
+const KernelSet* Supported(const char* name);
 // True when every tile and attention helper of set agrees with the scalar set on fixed
 // data (what ByName checks).
 bool SelfTest(const KernelSet& set);
