@@ -80,7 +80,7 @@ void* MapHuge(int fd, size_t size, size_t* huge) {
   if (!advise_and_touch()) return p;  // no transparent huge pages: ordinary pages
   // The file is cached in small pages: drop them (only pages no one maps go) and read it
   // again through the huge-page mapping.
-  if (*huge < size / 10 * 9 && size >= 4 * kHugePage) {
+  if (*huge + 2 * kHugePage < size && size >= 4 * kHugePage) {
     ::munmap(p, size);
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     p = MapAligned(fd, size);
