@@ -245,8 +245,10 @@ void Session::State::Attention(int ith, int layer) {
   const size_t layer_at = static_cast<size_t>(layer) * n_ctx * kv_dim;
   float* s = scores[ith].data();
   uint16_t* qh = q16[ith].data();
-  const auto [begin, end] = Share(static_cast<int64_t>(n_tokens) * c->n_head, ith, n_threads);
-  for (int64_t job = begin; job < end; ++job) {
+  // Pairs dealt round-robin, not in runs: a later token attends to more positions, and
+  // runs gave the last thread of a 128-token prompt three times the first one's work.
+  const int64_t jobs = static_cast<int64_t>(n_tokens) * c->n_head;
+  for (int64_t job = ith; job < jobs; job += n_threads) {
     const int t = static_cast<int>(job / c->n_head), h = static_cast<int>(job % c->n_head);
     const int kvh = h / group;
     const int n_pos = pos0 + t + 1;

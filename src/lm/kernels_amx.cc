@@ -114,6 +114,62 @@ struct Q5_0Rows {
   }
 };
 
+// One group of `tokens` tokens (kTokens of them when that is not 0: the loops over them
+// are then unrolled and the 16 sums stay in registers) against every block of the packed
+// rows; out[c * out_stride + r] (=|+=) the result for the rows in lanes. A block's tile
+// store waits one product after its own, and its sums are read back one more later: the
+// store does not stall on the product, nor the reads on the store.
+template <int kTokens>
+void GroupProduct(int64_t nb, const int8_t* packed, const float* scales, const uint8_t* acts, int tokens, float* out,
+                  size_t out_stride, __mmask16 lanes, bool accumulate) {
+  const int count = kTokens != 0 ? kTokens : tokens;
+  alignas(64) int32_t sums[2][kTileRows * kTileRows];
+  __m512 acc[kTileRows];
+#pragma GCC unroll 16
+  for (int c = 0; c < kTileRows; ++c) acc[c] = _mm512_setzero_ps();
+  // Block k's sums, scaled by its weight and activation scales, into acc.
+  auto scale = [&](int64_t k, const int32_t* block_sums) {
+    const __m512 dw = _mm512_loadu_ps(scales + k * kTileRows);
+    const float* da = reinterpret_cast<const float*>(acts + k * kActBlockBytes + kTileRows * kQK);
+#pragma GCC unroll 16
+    for (int c = 0; c < count; ++c) {
+      const __m512 p = _mm512_cvtepi32_ps(_mm512_load_si512(block_sums + c * kTileRows));
+      acc[c] = _mm512_fmadd_ps(p, _mm512_mul_ps(dw, _mm512_set1_ps(da[c])), acc[c]);
+    }
+  };
+  // Block k's product in tile set 0 (tmm0-2) for even k, 1 (tmm3-5) for odd k.
+  auto product0 = [&](int64_t k) {
+    _tile_zero(0);
+    _tile_loadd(1, acts + k * kActBlockBytes, kQK);
+    _tile_loadd(2, packed + k * kBlockBytes, 64);
+    _tile_dpbssd(0, 1, 2);
+  };
+  auto product1 = [&](int64_t k) {
+    _tile_zero(3);
+    _tile_loadd(4, acts + k * kActBlockBytes, kQK);
+    _tile_loadd(5, packed + k * kBlockBytes, 64);
+    _tile_dpbssd(3, 4, 5);
+  };
+  // Three stages in flight: block k's product, block k - 1's store, block k - 2's scaling.
+  for (int64_t k = 0; k < nb + 2; ++k) {
+    if ((k & 1) == 0) {
+      if (k < nb) product0(k);
+      if (k >= 1 && k <= nb) _tile_stored(3, sums[1], 64);
+      if (k >= 2) scale(k - 2, sums[0]);
+    } else {
+      if (k < nb) product1(k);
+      if (k <= nb) _tile_stored(0, sums[0], 64);
+      if (k >= 2) scale(k - 2, sums[1]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int c = 0; c < count; ++c) {
+    float* o = out + c * out_stride;
+    const __m512 v = accumulate ? _mm512_add_ps(acc[c], _mm512_maskz_loadu_ps(lanes, o)) : acc[c];
+    _mm512_mask_storeu_ps(o, lanes, v);
+  }
+}
+
 // out[c * out_stride + r] (=|+=) row r . token c, for r < nr (<= 16) and c < nc.
 template <class F>
 void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x, size_t /*x_stride: packed*/,
@@ -145,50 +201,16 @@ void Gemm(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t* x
       }
     }
   }
-  alignas(64) int32_t sums[2][kTileRows * kTileRows];
   // 2-3. Up to 16 tokens at a time: one tile product per block, scaled and summed in float.
   for (int c0 = 0; c0 < nc; c0 += kTileRows) {
     const int tokens = nc - c0 < kTileRows ? nc - c0 : kTileRows;
     Configure(tokens);
     const uint8_t* acts = x + (c0 / kTileRows) * nb * kActBlockBytes;
-    __m512 acc[kTileRows];
-    for (int c = 0; c < kTileRows; ++c) acc[c] = _mm512_setzero_ps();
-    // Block k's sums, scaled by its weight and activation scales, into acc.
-    auto scale = [&](int64_t k, const int32_t* block_sums) {
-      const __m512 dw = _mm512_loadu_ps(scales + k * kTileRows);
-      const float* da = reinterpret_cast<const float*>(acts + k * kActBlockBytes + kTileRows * kQK);
-      for (int c = 0; c < tokens; ++c) {
-        const __m512 p = _mm512_cvtepi32_ps(_mm512_load_si512(block_sums + c * kTileRows));
-        acc[c] = _mm512_fmadd_ps(p, _mm512_mul_ps(dw, _mm512_set1_ps(da[c])), acc[c]);
-      }
-    };
-    int64_t k = 0;
-    for (; k + 2 <= nb; k += 2) {
-      _tile_zero(0);
-      _tile_zero(3);
-      _tile_loadd(1, acts + k * kActBlockBytes, kQK);
-      _tile_loadd(2, packed + k * kBlockBytes, 64);
-      _tile_loadd(4, acts + (k + 1) * kActBlockBytes, kQK);
-      _tile_loadd(5, packed + (k + 1) * kBlockBytes, 64);
-      _tile_dpbssd(0, 1, 2);
-      _tile_dpbssd(3, 4, 5);
-      _tile_stored(0, sums[0], 64);
-      _tile_stored(3, sums[1], 64);
-      scale(k, sums[0]);
-      scale(k + 1, sums[1]);
-    }
-    if (k < nb) {
-      _tile_zero(0);
-      _tile_loadd(1, acts + k * kActBlockBytes, kQK);
-      _tile_loadd(2, packed + k * kBlockBytes, 64);
-      _tile_dpbssd(0, 1, 2);
-      _tile_stored(0, sums[0], 64);
-      scale(k, sums[0]);
-    }
-    for (int c = 0; c < tokens; ++c) {
-      float* o = out + (c0 + c) * out_stride;
-      const __m512 v = accumulate ? _mm512_add_ps(acc[c], _mm512_maskz_loadu_ps(lanes, o)) : acc[c];
-      _mm512_mask_storeu_ps(o, lanes, v);
+    float* o = out + c0 * out_stride;
+    if (tokens == kTileRows) {
+      GroupProduct<kTileRows>(nb, packed, scales, acts, tokens, o, out_stride, lanes, accumulate);
+    } else {
+      GroupProduct<0>(nb, packed, scales, acts, tokens, o, out_stride, lanes, accumulate);
     }
   }
   // Give the tile state back, so that the rest of the work (generation uses no tiles)
