@@ -255,23 +255,23 @@ void Session::State::Attention(int ith, int layer) {
     const float* qt = q.data() + t * q_dim + h * hd;
     float* out = att.data() + t * q_dim + h * hd;
     std::fill(out, out + hd, 0.f);
-    float max = -INFINITY;
+    const size_t head_at = layer_at + static_cast<size_t>(kvh) * hd;  // position 0's row of this KV head
     if (kv == KvType::kF16) {
       ks->to_f16(qt, qh, hd);
-      for (int p = 0; p < n_pos; ++p) s[p] = ks->dot_f16(k16.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, qh, hd) * scale;
+      ks->dots_f16(k16.data() + head_at, kv_dim, qh, hd, n_pos, scale, s);
     } else {
-      for (int p = 0; p < n_pos; ++p) s[p] = ks->dot_f32(k32.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, qt, hd) * scale;
+      ks->dots_f32(k32.data() + head_at, kv_dim, qt, hd, n_pos, scale, s);
     }
+    float max = -INFINITY;
     for (int p = 0; p < n_pos; ++p) max = std::max(max, s[p]);
     double sum = 0;
     for (int p = 0; p < n_pos; ++p) sum += (s[p] = std::exp(s[p] - max));
     const float inv = static_cast<float>(1.0 / sum);
-    for (int p = 0; p < n_pos; ++p) {
-      if (kv == KvType::kF16) {
-        ks->axpy_f16(HalfToFloat(FloatToHalf(s[p] * inv)), v16.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, out, hd);
-      } else {
-        ks->axpy_f32(s[p] * inv, v32.data() + layer_at + static_cast<size_t>(p) * kv_dim + kvh * hd, out, hd);
-      }
+    for (int p = 0; p < n_pos; ++p) s[p] *= inv;
+    if (kv == KvType::kF16) {
+      ks->mix_f16(s, v16.data() + head_at, kv_dim, hd, n_pos, out);
+    } else {
+      ks->mix_f32(s, v32.data() + head_at, kv_dim, hd, n_pos, out);
     }
   }
 }

@@ -101,27 +101,34 @@ bool SelfTest(const KernelSet& set) {
       }
     }
   }
-  // The attention helpers, F16 and F32 cache, with and without a tail.
+  // The attention helpers, F16 and F32 cache, with and without a tail, over 5 rows.
   for (int n : {64, 67}) {
-    std::vector<float> a32(n), b32(n);
-    for (float& v : a32) v = next();
-    for (float& v : b32) v = next();
-    std::vector<uint16_t> a(n), b(n), a_ref(n);
-    set.to_f16(a32.data(), a.data(), n);
-    ref.to_f16(a32.data(), a_ref.data(), n);
-    if (a != a_ref) return false;
-    set.to_f16(b32.data(), b.data(), n);
-    if (!(std::fabs(set.dot_f16(a.data(), b.data(), n) - ref.dot_f16(a.data(), b.data(), n)) <= 1e-4f * n)) return false;
-    if (!(std::fabs(set.dot_f32(a32.data(), b32.data(), n) - ref.dot_f32(a32.data(), b32.data(), n)) <= 1e-4f * n)) {
-      return false;
+    constexpr int kRows = 5;
+    const size_t stride = n + 3;
+    std::vector<float> rows32(kRows * stride), q32(n), w(kRows);
+    for (float& v : rows32) v = next();
+    for (float& v : q32) v = next();
+    for (float& v : w) v = next();
+    std::vector<uint16_t> rows(kRows * stride), rows_ref(kRows * stride), q(n);
+    set.to_f16(rows32.data(), rows.data(), static_cast<int>(rows32.size()));
+    ref.to_f16(rows32.data(), rows_ref.data(), static_cast<int>(rows32.size()));
+    if (rows != rows_ref) return false;
+    set.to_f16(q32.data(), q.data(), n);
+    float d1[kRows], d2[kRows], e1[kRows], e2[kRows];
+    set.dots_f16(rows.data(), stride, q.data(), n, kRows, 0.5f, d1);
+    ref.dots_f16(rows.data(), stride, q.data(), n, kRows, 0.5f, d2);
+    set.dots_f32(rows32.data(), stride, q32.data(), n, kRows, 0.5f, e1);
+    ref.dots_f32(rows32.data(), stride, q32.data(), n, kRows, 0.5f, e2);
+    for (int p = 0; p < kRows; ++p) {
+      if (!(std::fabs(d1[p] - d2[p]) <= 1e-4f * n) || !(std::fabs(e1[p] - e2[p]) <= 1e-4f * n)) return false;
     }
     std::vector<float> y1(n, 1.f), y2(n, 1.f), z1(n, 1.f), z2(n, 1.f);
-    set.axpy_f16(0.5f, a.data(), y1.data(), n);
-    ref.axpy_f16(0.5f, a.data(), y2.data(), n);
-    set.axpy_f32(0.5f, a32.data(), z1.data(), n);
-    ref.axpy_f32(0.5f, a32.data(), z2.data(), n);
+    set.mix_f16(w.data(), rows.data(), stride, n, kRows, y1.data());
+    ref.mix_f16(w.data(), rows.data(), stride, n, kRows, y2.data());
+    set.mix_f32(w.data(), rows32.data(), stride, n, kRows, z1.data());
+    ref.mix_f32(w.data(), rows32.data(), stride, n, kRows, z2.data());
     for (int i = 0; i < n; ++i) {
-      if (!(std::fabs(y1[i] - y2[i]) <= 1e-5f) || !(std::fabs(z1[i] - z2[i]) <= 1e-5f)) return false;
+      if (!(std::fabs(y1[i] - y2[i]) <= 1e-5f * kRows) || !(std::fabs(z1[i] - z2[i]) <= 1e-5f * kRows)) return false;
     }
   }
   return true;

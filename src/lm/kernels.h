@@ -108,11 +108,15 @@ struct TypeKernels {
 struct KernelSet {
   const char* name;
   TypeKernels f32, f16, bf16, q8_0, q4_0, q5_0, q4_k, q6_k;
-  // Attention over the F16 or F32 KV cache (head_dim values).
-  float (*dot_f16)(const uint16_t* a, const uint16_t* b, int n);
-  void (*axpy_f16)(float a, const uint16_t* x, float* y, int n);  // y += a * x
-  float (*dot_f32)(const float* a, const float* b, int n);
-  void (*axpy_f32)(float a, const float* x, float* y, int n);
+  // Attention of one query head over `count` positions of the F16 or F32 KV cache: rows
+  // of n (head_dim) values, `stride` values apart.
+  //   dots: out[p] = scale * <rows[p], q>
+  //   mix:  y[0, n) += sum over p, in order, of w[p] * rows[p]; the F16 variant first
+  //         rounds each weight to F16, as ggml does.
+  void (*dots_f16)(const uint16_t* rows, size_t stride, const uint16_t* q, int n, int count, float scale, float* out);
+  void (*mix_f16)(const float* w, const uint16_t* rows, size_t stride, int n, int count, float* y);
+  void (*dots_f32)(const float* rows, size_t stride, const float* q, int n, int count, float scale, float* out);
+  void (*mix_f32)(const float* w, const float* rows, size_t stride, int n, int count, float* y);
   void (*to_f16)(const float* x, uint16_t* y, int n);
 
   // The kernels of a weight type; nullptr for one that is not computed with.

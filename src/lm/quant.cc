@@ -440,21 +440,30 @@ void DotTile(int64_t n, const uint8_t* w, size_t w_stride, int nr, const uint8_t
   }
 }
 
-float AttnDotF16(const uint16_t* a, const uint16_t* b, int n) {
-  float sum = 0;
-  for (int i = 0; i < n; ++i) sum += HalfToFloat(a[i]) * HalfToFloat(b[i]);
-  return sum;
+void DotsF16(const uint16_t* rows, size_t stride, const uint16_t* q, int n, int count, float scale, float* out) {
+  for (int p = 0; p < count; ++p, rows += stride) {
+    float sum = 0;
+    for (int i = 0; i < n; ++i) sum += HalfToFloat(rows[i]) * HalfToFloat(q[i]);
+    out[p] = sum * scale;
+  }
 }
-void AxpyF16(float a, const uint16_t* x, float* y, int n) {
-  for (int i = 0; i < n; ++i) y[i] += a * HalfToFloat(x[i]);
+void MixF16(const float* w, const uint16_t* rows, size_t stride, int n, int count, float* y) {
+  for (int p = 0; p < count; ++p, rows += stride) {
+    const float a = HalfToFloat(FloatToHalf(w[p]));
+    for (int i = 0; i < n; ++i) y[i] += a * HalfToFloat(rows[i]);
+  }
 }
-float AttnDotF32(const float* a, const float* b, int n) {
-  float sum = 0;
-  for (int i = 0; i < n; ++i) sum += a[i] * b[i];
-  return sum;
+void DotsF32(const float* rows, size_t stride, const float* q, int n, int count, float scale, float* out) {
+  for (int p = 0; p < count; ++p, rows += stride) {
+    float sum = 0;
+    for (int i = 0; i < n; ++i) sum += rows[i] * q[i];
+    out[p] = sum * scale;
+  }
 }
-void AxpyF32(float a, const float* x, float* y, int n) {
-  for (int i = 0; i < n; ++i) y[i] += a * x[i];
+void MixF32(const float* w, const float* rows, size_t stride, int n, int count, float* y) {
+  for (int p = 0; p < count; ++p, rows += stride) {
+    for (int i = 0; i < n; ++i) y[i] += w[p] * rows[i];
+  }
 }
 void ToF16(const float* x, uint16_t* y, int n) {
   for (int i = 0; i < n; ++i) y[i] = FloatToHalf(x[i]);
@@ -470,10 +479,10 @@ const KernelSet kScalar = {
     .q5_0 = {GgmlType::kQ8_0, QuantizeRowQ8_0, DotTile<DotQ5_0>},
     .q4_k = {GgmlType::kQ8_K, QuantizeRowQ8_K, DotTile<DotQ4_K>},
     .q6_k = {GgmlType::kQ8_K, QuantizeRowQ8_K, DotTile<DotQ6_K>},
-    .dot_f16 = AttnDotF16,
-    .axpy_f16 = AxpyF16,
-    .dot_f32 = AttnDotF32,
-    .axpy_f32 = AxpyF32,
+    .dots_f16 = DotsF16,
+    .mix_f16 = MixF16,
+    .dots_f32 = DotsF32,
+    .mix_f32 = MixF32,
     .to_f16 = ToF16,
 };
 

@@ -574,32 +574,52 @@ TEST_P(KernelSetTest, AttentionHelpersMatchScalarAndFloat64) {
   const KernelSet& scalar = kernels::ScalarKernels();
   std::mt19937 rng(9);
   for (int n : {64, 37, 128, 5, 1}) {
-    const std::vector<float> a = RandomRow(rng, n), b = RandomRow(rng, n, 3), y0 = RandomRow(rng, n + 8);
-    std::vector<uint16_t> a16(n), b16(n);
-    double dot16 = 0, abs16 = 0, dot32 = 0, abs32 = 0;
-    for (int i = 0; i < n; ++i) {
-      a16[i] = FloatToHalf(a[i]), b16[i] = FloatToHalf(b[i]);
-      dot16 += HalfValue(a16[i]) * HalfValue(b16[i]), abs16 += std::fabs(HalfValue(a16[i]) * HalfValue(b16[i]));
-      dot32 += static_cast<double>(a[i]) * b[i], abs32 += std::fabs(static_cast<double>(a[i]) * b[i]);
-    }
-    const float d16 = set_->dot_f16(a16.data(), b16.data(), n), d32 = set_->dot_f32(a.data(), b.data(), n);
-    EXPECT_NEAR(d16, dot16, 1e-5 * abs16) << "dot_f16 n=" << n;
-    EXPECT_NEAR(d16, scalar.dot_f16(a16.data(), b16.data(), n), 2e-5 * abs16) << "dot_f16 vs scalar n=" << n;
-    EXPECT_NEAR(d32, dot32, 1e-5 * abs32) << "dot_f32 n=" << n;
-    EXPECT_NEAR(d32, scalar.dot_f32(a.data(), b.data(), n), 2e-5 * abs32) << "dot_f32 vs scalar n=" << n;
-    // y += alpha x: one or two roundings per element; nothing past n touched.
-    const float alpha = -0.37f;
-    std::vector<float> y16 = y0, y32 = y0;
-    set_->axpy_f16(alpha, b16.data(), y16.data(), n);
-    set_->axpy_f32(alpha, b.data(), y32.data(), n);
-    for (int i = 0; i < n + 8; ++i) {
-      const double x16 = i < n ? HalfValue(b16[i]) : 0, x32 = i < n ? b[i] : 0;
-      EXPECT_NEAR(y16[i], y0[i] + alpha * x16, std::ldexp(std::fabs(y0[i]) + std::fabs(alpha * x16), -23))
-          << "axpy_f16 n=" << n << " i=" << i;
-      EXPECT_NEAR(y32[i], y0[i] + alpha * x32, std::ldexp(std::fabs(y0[i]) + std::fabs(alpha * x32), -23))
-          << "axpy_f32 n=" << n << " i=" << i;
+    for (int count : {1, 7}) {
+      const size_t stride = n + 5;
+      const std::vector<float> rows = RandomRow(rng, static_cast<int>(count * stride)), q = RandomRow(rng, n, 3),
+                               w = RandomRow(rng, count), y0 = RandomRow(rng, n + 8);
+      std::vector<uint16_t> rows16(rows.size()), q16(n);
+      for (size_t i = 0; i < rows.size(); ++i) rows16[i] = FloatToHalf(rows[i]);
+      for (int i = 0; i < n; ++i) q16[i] = FloatToHalf(q[i]);
+      const std::string at = " n=" + std::to_string(n) + " count=" + std::to_string(count);
+      // dots: out[p] = scale <row p, q>; nothing past count written.
+      const float scale = 0.125f;
+      std::vector<float> d16(count + 2, kSentinel), d32(count + 2, kSentinel), s16(count), s32(count);
+      set_->dots_f16(rows16.data(), stride, q16.data(), n, count, scale, d16.data());
+      set_->dots_f32(rows.data(), stride, q.data(), n, count, scale, d32.data());
+      scalar.dots_f16(rows16.data(), stride, q16.data(), n, count, scale, s16.data());
+      scalar.dots_f32(rows.data(), stride, q.data(), n, count, scale, s32.data());
+      for (int p = 0; p < count; ++p) {
+        double dot16 = 0, abs16 = 0, dot32 = 0, abs32 = 0;
+        for (int i = 0; i < n; ++i) {
+          const double h = HalfValue(rows16[p * stride + i]) * HalfValue(q16[i]), f = double{rows[p * stride + i]} * q[i];
+          dot16 += h, abs16 += std::fabs(h), dot32 += f, abs32 += std::fabs(f);
+        }
+        EXPECT_NEAR(d16[p], scale * dot16, 1e-5 * scale * abs16) << "dots_f16 p=" << p << at;
+        EXPECT_NEAR(d16[p], s16[p], 2e-5 * scale * abs16) << "dots_f16 vs scalar p=" << p << at;
+        EXPECT_NEAR(d32[p], scale * dot32, 1e-5 * scale * abs32) << "dots_f32 p=" << p << at;
+        EXPECT_NEAR(d32[p], s32[p], 2e-5 * scale * abs32) << "dots_f32 vs scalar p=" << p << at;
+      }
+      EXPECT_EQ(d16[count], kSentinel) << "dots_f16 wrote past count" << at;
+      EXPECT_EQ(d32[count], kSentinel) << "dots_f32 wrote past count" << at;
+      // mix: y += sum_p w[p] row p, the F16 cache's weights rounded to F16 first; one
+      // rounding per position and element; nothing past n touched.
+      std::vector<float> y16 = y0, y32 = y0;
+      set_->mix_f16(w.data(), rows16.data(), stride, n, count, y16.data());
+      set_->mix_f32(w.data(), rows.data(), stride, n, count, y32.data());
+      for (int i = 0; i < n + 8; ++i) {
+        double e16 = y0[i], a16 = std::fabs(y0[i]), e32 = y0[i], a32 = std::fabs(y0[i]);
+        for (int p = 0; p < count && i < n; ++p) {
+          const double t16 = HalfValue(FloatToHalf(w[p])) * HalfValue(rows16[p * stride + i]);
+          const double t32 = double{w[p]} * rows[p * stride + i];
+          e16 += t16, a16 += std::fabs(t16), e32 += t32, a32 += std::fabs(t32);
+        }
+        EXPECT_NEAR(y16[i], e16, std::ldexp(a16, -23) * (count + 1)) << "mix_f16 i=" << i << at;
+        EXPECT_NEAR(y32[i], e32, std::ldexp(a32, -23) * (count + 1)) << "mix_f32 i=" << i << at;
+      }
     }
     // to_f16 is FloatToHalf, element for element.
+    const std::vector<float> b = RandomRow(rng, n, 3);
     std::vector<uint16_t> h(n + 8, 0xBEEF);
     set_->to_f16(b.data(), h.data(), n);
     for (int i = 0; i < n + 8; ++i) {
