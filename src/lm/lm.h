@@ -255,8 +255,8 @@ struct MemoryEstimate {
 
 struct LoadOptions {
   // Map the weights with 2 MiB pages where the kernel can (see MapOptions): generation
-  // streams every weight once per token, and with 4 KiB pages the TLB misses cost up to a
-  // quarter of its speed (bench/RESULTS.md).
+  // streams every weight once per token, and from a file cached in small pages it ran
+  // up to 30 % slower on the machine measured (bench/RESULTS.md).
   bool huge_pages = true;
 };
 
