@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,23 @@ size_t PmdMappedBytes(const void* addr) {
   return kb * 1024;
 }
 
+// Whether dropping the file's cached pages and reading it again can give 2 MiB pages:
+// transparent huge pages not switched off, and a local file system whose page cache holds
+// large folios (ext4, XFS). Elsewhere (NFS, tmpfs, FUSE ...) a re-read would only cost a
+// second read of the whole file, perhaps over the network, for nothing.
+bool RereadCanHelp(int fd) {
+  std::FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+  if (f == nullptr) return false;
+  char mode[128] = {};
+  const bool read = std::fgets(mode, sizeof mode, f) != nullptr;
+  std::fclose(f);
+  if (!read || std::strstr(mode, "[never]") != nullptr) return false;
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return false;
+  constexpr long kExt4 = 0xEF53, kXfs = 0x58465342;
+  return fs.f_type == kExt4 || fs.f_type == kXfs;
+}
+
 // Maps the file with 2 MiB pages if it can (see MapOptions); MAP_FAILED if it cannot map
 // at all. *huge receives the bytes mapped with 2 MiB pages.
 void* MapHuge(int fd, size_t size, size_t* huge) {
@@ -80,7 +98,7 @@ void* MapHuge(int fd, size_t size, size_t* huge) {
   if (!advise_and_touch()) return p;  // no transparent huge pages: ordinary pages
   // The file is cached in small pages: drop them (only pages no one maps go) and read it
   // again through the huge-page mapping.
-  if (*huge + 2 * kHugePage < size && size >= 4 * kHugePage) {
+  if (*huge + 2 * kHugePage < size && size >= 4 * kHugePage && RereadCanHelp(fd)) {
     ::munmap(p, size);
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     p = MapAligned(fd, size);
