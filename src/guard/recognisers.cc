@@ -29,11 +29,12 @@ constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
 // A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]").
 constexpr const char* kBareAgainst = FL_PHONE_AGAINST "|[|=";
 #undef FL_PHONE_AGAINST
-// Other numbers a "number is" introduces, and the words that still make it a phone's.
+// Other numbers a "number is" introduces ("license number", "the number of records"), and
+// the words that still make it a phone's.
 constexpr const char* kPhoneVeto =
     "^licen|^passport|^permit|^policy|^account|^routing|^serial|^plate|^tracking|^confirmation|^member|"
     "^customer|^employee|^student|^badge|^case$|^ticket|^order|^invoice|^reference|^booking|^voucher|"
-    "^social security|^ssn$|^tax$";
+    "^social security|^ssn$|^tax$|number of|^total|^count|^amount|^size|^records|^rows|^bytes";
 constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {

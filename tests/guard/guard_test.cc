@@ -118,6 +118,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "please call about ticket 45000806").empty()) << "an id's name just before";
   EXPECT_TRUE(Found(g, "call me on 12/05/2024").empty()) << "a date";
   EXPECT_TRUE(Found(g, "My driver's license number is 6940579").empty()) << "another number";
+  EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
+  EXPECT_EQ(Found(g, "number of users 3456789, call 555 0132"), (Pairs{{"PHONE", "555 0132"}}));
   EXPECT_EQ(Found(g, "For license renewals call 6940579"), (Pairs{{"PHONE", "6940579"}}));
   // No country code starts with 0; pipes and slashes delimit fields and paths.
   EXPECT_TRUE(Found(g, "USBMSC Identifier (non-unique): 000000000820 0x5ac").empty());
