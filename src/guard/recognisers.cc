@@ -34,7 +34,8 @@ constexpr const char* kBareAgainst = FL_PHONE_AGAINST "|[|=";
 constexpr const char* kPhoneVeto =
     "^licen|^passport|^permit|^policy|^account|^routing|^serial|^plate|^tracking|^confirmation|^member|"
     "^customer|^employee|^student|^badge|^case$|^ticket|^order|^invoice|^reference|^booking|^voucher|"
-    "^social security|^ssn$|^tax$|number of|^total|^count|^amount|^size|^records|^rows|^bytes";
+    "^social security|^ssn$|^tax$|number of|^total|^count|^amount|^size|^records|^rows|^bytes|^build|^version|"
+    "^release|^firmware|^model|^part|^item|^sku|^asset|^change|^request|^incident|^job";
 constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {

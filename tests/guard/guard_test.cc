@@ -168,7 +168,10 @@ TEST(GuardTest, TechnicalTokensAreNotFlagged) {
         "patch CVE-2021-44228 now", "got HTTP 404 from the API", "S3 bucket and EKS cluster on i7 hosts",
         "git sha 3f786850e387550fdab836ed7e6dc881de23001b", "guid 123e4567-e89b-12d3-a456-426614174000",
         "error 0x80070005 on update", "HKLM\\Software\\Policies\\Microsoft", "Hi team, the VPN is down",
-        "ticket INC0012345 reopened", "disk at 95% on 3 of 12 nodes"}) {
+        "ticket INC0012345 reopened", "disk at 95% on 3 of 12 nodes", "The build number 20240512 is broken",
+        "Serial number 1234567890 on the chassis", "Epoch 1701234567 and ms 1701234567890",
+        "Latency 12 345 678 ns over 100 000 requests", "Asset tag 00012345 assigned to desk 4-117",
+        "ISBN 978-3-16-148410-0 is the manual", "Change request CHG0034567 approved for 2024/05/12"}) {
     EXPECT_TRUE(Found(g, text).empty()) << text;
   }
 }
