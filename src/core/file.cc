@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,30 +48,41 @@ void Touch(const uint8_t* p, size_t size) {
 }
 
 // The bytes of the mapping that starts at addr that the kernel maps with 2 MiB entries
-// (/proc/self/smaps' FilePmdMapped); 0 when unknown.
-size_t PmdMappedBytes(const void* addr) {
+// (/proc/self/smaps' FilePmdMapped); -1 when that cannot be read.
+int64_t PmdMappedBytes(const void* addr) {
   std::FILE* f = std::fopen("/proc/self/smaps", "re");
-  if (f == nullptr) return 0;
+  if (f == nullptr) return -1;
   char line[512];
   bool ours = false;
   size_t kb = 0;
+  int64_t found = -1;
   while (std::fgets(line, sizeof line, f) != nullptr) {
     unsigned long start = 0, end = 0;
     if (std::sscanf(line, "%lx-%lx ", &start, &end) == 2 && std::strchr(line, ':') != nullptr &&
         line[std::strspn(line, "0123456789abcdef")] == '-') {
       ours = start == reinterpret_cast<uintptr_t>(addr);
     } else if (ours && std::sscanf(line, "FilePmdMapped: %zu kB", &kb) == 1) {
+      found = static_cast<int64_t>(kb) * 1024;
       break;
     }
   }
   std::fclose(f);
-  return kb * 1024;
+  return found;
+}
+
+// Whether this kernel's release is at least major.minor.
+bool KernelAtLeast(int major, int minor) {
+  struct utsname u {};
+  int got_major = 0, got_minor = 0;
+  if (::uname(&u) != 0 || std::sscanf(u.release, "%d.%d", &got_major, &got_minor) != 2) return false;
+  return got_major > major || (got_major == major && got_minor >= minor);
 }
 
 // Whether dropping the file's cached pages and reading it again can give 2 MiB pages:
 // transparent huge pages not switched off, and a local file system whose page cache holds
-// large folios (ext4, XFS). Elsewhere (NFS, tmpfs, FUSE ...) a re-read would only cost a
-// second read of the whole file, perhaps over the network, for nothing.
+// large folios (XFS since Linux 5.18, ext4 since 6.16). Elsewhere (older kernels, NFS,
+// tmpfs, FUSE ...) a re-read would only cost a second read of the whole file, perhaps
+// over the network, on every load, for nothing.
 bool RereadCanHelp(int fd) {
   std::FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
   if (f == nullptr) return false;
@@ -81,28 +93,34 @@ bool RereadCanHelp(int fd) {
   struct statfs fs {};
   if (::fstatfs(fd, &fs) != 0) return false;
   constexpr long kExt4 = 0xEF53, kXfs = 0x58465342;
-  return fs.f_type == kExt4 || fs.f_type == kXfs;
+  return (fs.f_type == kXfs && KernelAtLeast(5, 18)) || (fs.f_type == kExt4 && KernelAtLeast(6, 16));
 }
 
 // Maps the file with 2 MiB pages if it can (see MapOptions); MAP_FAILED if it cannot map
 // at all. *huge receives the bytes mapped with 2 MiB pages.
 void* MapHuge(int fd, size_t size, size_t* huge) {
   void* p = MapAligned(fd, size);
-  if (p == MAP_FAILED) return p;
-  auto advise_and_touch = [&] {
-    if (::madvise(p, size, MADV_HUGEPAGE) != 0) return false;
+  if (p == MAP_FAILED) return ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  // The share mapped with 2 MiB pages once the whole file is read in; -1: unknown.
+  auto advise_and_touch = [&]() -> int64_t {
+    if (::madvise(p, size, MADV_HUGEPAGE) != 0) return -1;  // no transparent huge pages
     Touch(static_cast<const uint8_t*>(p), size);
-    *huge = PmdMappedBytes(p);
-    return true;
+    return PmdMappedBytes(p);
   };
-  if (!advise_and_touch()) return p;  // no transparent huge pages: ordinary pages
-  // The file is cached in small pages: drop them (only pages no one maps go) and read it
-  // again through the huge-page mapping.
-  if (*huge + 2 * kHugePage < size && size >= 4 * kHugePage && RereadCanHelp(fd)) {
+  const int64_t first = advise_and_touch();
+  *huge = first > 0 ? static_cast<size_t>(first) : 0;
+  // Most of the file is cached in small pages: drop them (only pages no one maps go) and
+  // read it again through the huge-page mapping. Not when the share is unknown.
+  if (first >= 0 && *huge < size / 10 * 9 && size >= 4 * kHugePage && RereadCanHelp(fd)) {
     ::munmap(p, size);
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     p = MapAligned(fd, size);
-    if (p != MAP_FAILED) advise_and_touch();
+    if (p == MAP_FAILED) {
+      *huge = 0;
+      return ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    const int64_t again = advise_and_touch();
+    *huge = again > 0 ? static_cast<size_t>(again) : 0;
   }
   return p;
 }

@@ -249,7 +249,10 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
           !(r.context != nullptr && HasContext(r.context, last16, /*just_before=*/true))) {
         return;
       }
-      if (r.veto != nullptr && HasContext(r.veto, window) && !HasContext(r.veto_unless, window)) return;
+      if (r.veto != nullptr && HasContext(r.veto, window) &&
+          (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
+        return;
+      }
       if (r.skip_after_version && HasContext("version|ver.|ver |build|release|firmware|v.", window.substr(
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;

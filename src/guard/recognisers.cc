@@ -23,19 +23,22 @@ constexpr const char* kPhoneCue =
 // "Lena").
 #define FL_PHONE_AGAINST                                                                                         \
   "^seq$|^ack$|^code|^id$|id:|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|^win$|^bytes|^time$|^ts$|" \
-  "^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^or$|^case$|^incident|^account|"   \
+  "^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^case$|^incident|^account|"        \
   "^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|^request$"
 constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
-// A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]").
-constexpr const char* kBareAgainst = FL_PHONE_AGAINST "|[|=";
+// A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]");
+// ten bare digits not after "or" either ("Seq 3226706533 or 3226706534").
+constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|[|=";
+constexpr const char* kBareAgainst = FL_PHONE_AGAINST "|[|=|^or$";
 #undef FL_PHONE_AGAINST
 // Other numbers a "number is" introduces ("license number", "the number of records"), and
 // the words that still make it a phone's.
 constexpr const char* kPhoneVeto =
-    "^licen|^passport|^permit|^policy|^account|^routing|^serial|^plate|^tracking|^confirmation|^member|"
-    "^customer|^employee|^student|^badge|^case$|^ticket|^order|^invoice|^reference|^booking|^voucher|"
-    "^social security|^ssn$|^tax$|number of|^total|^count|^amount|^size|^records|^rows|^bytes|^build|^version|"
-    "^release|^firmware|^model|^part|^item|^sku|^asset|^change|^request|^incident|^job";
+    "^licen|^passport|^permit|^policy|^account$|^account n|^routing|^serial|^plate$|^tracking|^confirmation|"
+    "^member$|^membership|^customer|^employee|^student|^badge|^case$|^ticket|^order$|^orders$|^invoice|"
+    "^reference|^booking|^voucher|^social security|^ssn$|^tax$|number of|^total$|^count$|^counts$|^counter$|"
+    "^amount$|^size$|^records$|^rows$|^bytes$|^build$|^version$|^release$|^firmware$|^model$|^part$|^item$|"
+    "^sku$|^asset$|^change$|^request$|^incident$|^job$|^jobs$";
 constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {
@@ -94,8 +97,9 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0.75, ValidPhone, kPhoneCue, 0.2, false},
       {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
        ValidPhone, kPhoneCue, 0.4, false},
-      // A national number with its trunk 0 and the full length of one (10-11 digits:
-      // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1"), in brackets or grouped.
+      // A national number with its trunk 0 and the full length of one (9-11 digits:
+      // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
+      // grouped.
       {"phone-national-full", "PHONE",
        R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ .-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
@@ -116,7 +120,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        nullptr, 0, false, nullptr, kBareAgainst},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").
       {"phone-digits", "PHONE", R"((?<!\d:)(?:(?<![\w.+/|-])|(?<=[A-Za-z]\.))\d{7,12}(?![\w/|-]|\.\d))", 0, 0.2, ValidPhone,
-       kPhoneCue, 0.6, false, nullptr, kBareAgainst, kPhoneVeto, kPhoneStrongCue},
+       kPhoneCue, 0.6, false, nullptr, kFieldAgainst, kPhoneVeto, kPhoneStrongCue},
       // ---- money and identity ---------------------------------------------------------
       {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,
        false},

@@ -52,7 +52,8 @@ bool ValidIpv6(std::string_view s);
 bool ValidPhone(std::string_view s);
 // A number with its "+" or "00" prefix: a valid phone whose country code does not start with 0.
 bool ValidInternationalPhone(std::string_view s);
-// A national number with its trunk 0: 10 or 11 digits, in at least two groups.
+// A national number with its trunk 0: 9 to 11 digits, in at least two groups, and not a
+// date followed by a number ("05.11.2024 150").
 bool ValidNationalPhone(std::string_view s);
 // Ten or eleven digits in one run that can only be a phone number's shape: a North
 // American number, a national number with its trunk 0, a Chinese mobile number.

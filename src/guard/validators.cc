@@ -162,7 +162,21 @@ bool ValidInternationalPhone(std::string_view s) {
 
 bool ValidNationalPhone(std::string_view s) {
   const std::string d = Digits(s);
-  return d.size() >= 9 && d.size() <= 11 && d[0] == '0';
+  if (d.size() < 9 || d.size() > 11 || d[0] != '0') return false;
+  // Not a day.month.year date and a number after it ("05.11.2024 150", "05-11-2024 150"):
+  // groups of 1-2, 1-2 and 4 digits, the last a year of 19xx or 20xx.
+  size_t group[3] = {}, at = 0, g = 0;
+  for (; at < s.size() && g < 3; ++at) {
+    if (std::isdigit(static_cast<unsigned char>(s[at]))) {
+      ++group[g];
+    } else if (group[g] > 0) {
+      ++g;
+    }
+  }
+  const size_t year = group[0] + group[1];
+  const bool date = group[0] <= 2 && group[1] >= 1 && group[1] <= 2 && group[2] == 4 &&
+                    (d.compare(year, 2, "19") == 0 || d.compare(year, 2, "20") == 0);
+  return !date;
 }
 
 bool ValidBarePhone(std::string_view s) {

@@ -97,7 +97,9 @@ struct Session::State {
   // on it without sharing the variable.
   struct ActsState {
     const float* of = nullptr;  // which input (nullptr: stale)
-    GgmlType type = GgmlType::kF32;
+    // how it was rounded: the quantiser, not the vec-dot type, since formats that share
+    // one may lay their rows out differently (Q4_0's rows carry more than Q8_0's)
+    kernels::QuantizeFn quantize = nullptr;
     bool read = false;          // read by a MatMul since the last barrier
   };
   std::vector<ActsState> acts_state;
@@ -134,7 +136,7 @@ static bool UsesGemm(const kernels::TypeKernels* tk, int rows) { return tk->gemm
 void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, GgmlType weight_type) {
   const kernels::TypeKernels* tk = ks->For(weight_type);
   ActsState& a = acts_state[ith];
-  if (a.of == input && a.type == tk->act_type) return;
+  if (a.of == input && a.quantize == tk->quantize) return;
   if (a.read) Sync(ith);  // another thread may still be reading the previous acts
   const size_t row_bytes = tk->ActBytes(n);
   const auto [begin, end] = Share(rows, ith, n_threads);
@@ -146,7 +148,7 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
     Sync(ith);
   }
   a.of = input;
-  a.type = tk->act_type;
+  a.quantize = tk->quantize;
 }
 
 void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, int64_t out_stride, bool accumulate) {
@@ -402,8 +404,8 @@ Result<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Model> mo
     st->hb.resize(B * c.n_ff);
     st->hb2.resize(B * c.n_ff);
     st->rope.resize(B * c.n_rot);
-    // The widest input row (n_ff or n_embd values) in the widest activation type (F32;
-    // the extended Q8_0 rows take 42 bytes per 32 values).
+    // The widest input row (n_ff or n_embd values) in the widest activation layout (F32;
+    // the x86 sets' extended Q8_0 rows take 42 bytes per 32 values, Q4_0's on AVX-512 74).
     const size_t widest = std::max<size_t>({static_cast<size_t>(c.n_ff), static_cast<size_t>(c.n_embd), q_dim});
     st->acts.resize(B * widest * 4);
     // The AMX set's packed batch: 16-token groups of 32-value blocks plus their scales.

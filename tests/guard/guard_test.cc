@@ -119,6 +119,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "call me on 12/05/2024").empty()) << "a date";
   EXPECT_TRUE(Found(g, "My driver's license number is 6940579").empty()) << "another number";
   EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
+  EXPECT_EQ(Found(g, "Country: Portugal. Contact: 960 669 074"), (Pairs{{"PHONE", "960 669 074"}}))
+      << "\"count\" ends a word";
+  EXPECT_EQ(Found(g, "Mob. 72 128 827 or 72 128 828"), (Pairs{{"PHONE", "72 128 827"}, {"PHONE", "72 128 828"}}));
+  EXPECT_TRUE(Found(g, "Invoice date 05.11.2024 150 EUR").empty()) << "a date and an amount";
+  EXPECT_TRUE(Found(g, "Invoice date 05-11-2024 150 EUR").empty()) << "a date and an amount";
   EXPECT_EQ(Found(g, "number of users 3456789, call 555 0132"), (Pairs{{"PHONE", "555 0132"}}));
   EXPECT_EQ(Found(g, "For license renewals call 6940579"), (Pairs{{"PHONE", "6940579"}}));
   // No country code starts with 0; pipes and slashes delimit fields and paths.

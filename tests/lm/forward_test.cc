@@ -385,6 +385,18 @@ TEST(ForwardMixedTest, MixedWeightTypesMatchFloat64Reference) {
   }
 }
 
+// Formats that share a vec-dot type (Q8_0 for Q8_0, Q4_0, Q5_0) side by side on the same
+// input: a kernel set may lay their activation rows out differently, so one format's
+// rounded input must not be reused for another's.
+TEST(ForwardMixedTest, FormatsSharingAnActivationTypeSideBySide) {
+  using enum GgmlType;
+  const std::map<std::string, GgmlType> types = {
+      {"attn_q.weight", kQ8_0}, {"attn_k.weight", kQ4_0}, {"attn_v.weight", kQ5_0},
+      {"ffn_gate.weight", kQ4_0}, {"ffn_up.weight", kQ8_0}, {"ffn_down.weight", kQ4_0}};
+  ExpectMatchesReference(Build({.n_embd = 256, .n_ff = 256, .types = types}), "Q8_0 / Q4_0 / Q5_0 side by side",
+                         1. / 127);
+}
+
 // ---- invariances ----
 
 // One Eval, token by token, and batches of 3 give the same logits at every position. The
