@@ -242,11 +242,19 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if (overlaps_protected(s, e) || rep_->deny.count(Lower(value))) return;
       const size_t from = s > kContextBytes ? s - kContextBytes : 0;
       const std::string window = Lower(text.substr(from, s - from));
+      // Context words count before the finding (48 bytes) or just after it (24 bytes:
+      // "555 0132 is my mobile"). A finding that needs one to pass is dropped first when
+      // it has none: most digit runs in logs, before the checks below.
+      const bool cue = r.context != nullptr &&
+                       (HasContext(r.context, window) ||
+                        HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))));
+      const double score = cue ? std::min(1.0, r.score + r.context_boost) : r.score;
+      if (score < rep_->options.min_score) return;
       // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
       // not "Order #: …").
       const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
       if (r.against != nullptr && HasContext(r.against, last16, /*just_before=*/true) &&
-          !(r.context != nullptr && HasContext(r.context, last16, /*just_before=*/true))) {
+          !(cue && HasContext(r.context, last16, /*just_before=*/true))) {
         return;
       }
       if (r.veto != nullptr && HasContext(r.veto, window) &&
@@ -257,14 +265,6 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;
       }
-      double score = r.score;
-      // Context words count before the finding (48 bytes) or just after it (24 bytes:
-      // "555 0132 is my mobile").
-      const std::string after = Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)));
-      if (r.context != nullptr && (HasContext(r.context, window) || HasContext(r.context, after))) {
-        score = std::min(1.0, score + r.context_boost);
-      }
-      if (score < rep_->options.min_score) return;
       Span span{s, e, type, score, name};
       if (std::string_view(name) == "ipv4") span.recogniser = IsPrivateIpv4(value) ? "ipv4-private" : "ipv4-public";
       found.push_back(std::move(span));
