@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -198,24 +199,6 @@ const KernelSet* AmxKernels() {
 #endif
 }
 
-namespace {
-
-// A set the CPU runs and that passed its self-test (checked once per set).
-const KernelSet* Checked(const KernelSet* set, bool* tested, bool* passed) {
-  if (set == nullptr) return nullptr;
-  if (!*tested) {
-    *passed = SelfTest(*set);
-    *tested = true;
-    if (!*passed) {
-      Log(LogLevel::kWarn, std::string("lm: the ") + set->name +
-                               " kernel set disagrees with the scalar reference on this CPU and is not used");
-    }
-  }
-  return *passed ? set : nullptr;
-}
-
-}  // namespace
-
 const KernelSet* Supported(const char* name) {
   const std::string_view n(name);
   if (n == "scalar") return &ScalarKernels();
@@ -226,16 +209,21 @@ const KernelSet* Supported(const char* name) {
 }
 
 const KernelSet* ByName(const char* name) {
-  static bool tested2 = false, passed2 = false, tested512 = false, passed512 = false, tested_amx = false,
-              passed_amx = false;
+  const KernelSet* set = Supported(name);
+  if (set == nullptr || set == &ScalarKernels()) return set;
+  // The self-test runs once per set; a set that fails is logged and never returned.
   static std::mutex mu;
-  const std::string_view n(name);
-  if (n == "scalar") return &ScalarKernels();
+  static std::map<const KernelSet*, bool> passed;
   std::lock_guard<std::mutex> lock(mu);
-  if (n == "avx2") return Checked(Avx2Kernels(), &tested2, &passed2);
-  if (n == "avx512") return Checked(Avx512Kernels(), &tested512, &passed512);
-  if (n == "amx") return Checked(AmxKernels(), &tested_amx, &passed_amx);
-  return nullptr;
+  auto [it, first] = passed.try_emplace(set, false);
+  if (first) {
+    it->second = SelfTest(*set);
+    if (!it->second) {
+      Log(LogLevel::kWarn, std::string("lm: the ") + set->name +
+                               " kernel set disagrees with the scalar reference on this CPU and is not used");
+    }
+  }
+  return it->second ? set : nullptr;
 }
 
 const KernelSet& Active() {
