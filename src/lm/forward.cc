@@ -8,6 +8,7 @@
 // output rounded to F16 with the F16 cache, RMSNorm and softmax sums in double.
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 #include <system_error>
@@ -139,6 +140,7 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
   if (a.of == input && a.quantize == tk->quantize) return;
   if (a.read) Sync(ith);  // another thread may still be reading the previous acts
   const size_t row_bytes = tk->ActBytes(n);
+  assert(rows * row_bytes <= acts.size());
   const auto [begin, end] = Share(rows, ith, n_threads);
   for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
   Sync(ith);
@@ -404,10 +406,15 @@ Result<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Model> mo
     st->hb.resize(B * c.n_ff);
     st->hb2.resize(B * c.n_ff);
     st->rope.resize(B * c.n_rot);
-    // The widest input row (n_ff or n_embd values) in the widest activation layout (F32;
-    // the x86 sets' extended Q8_0 rows take 42 bytes per 32 values, Q4_0's on AVX-512 74).
+    // The widest input row (n_ff or n_embd values) in the widest activation layout: F32,
+    // or one with more per block (the x86 sets' extended Q8_0 rows take 42 bytes per 32
+    // values, the AVX-512 set's Q4_0 rows about 72 plus 256 per row).
     const size_t widest = std::max<size_t>({static_cast<size_t>(c.n_ff), static_cast<size_t>(c.n_embd), q_dim});
-    st->acts.resize(B * widest * 4);
+    size_t row_bytes = widest * 4;
+    for (const kernels::TypeKernels* tk : {&st->ks->q8_0, &st->ks->q4_0, &st->ks->q5_0, &st->ks->q4_k, &st->ks->q6_k}) {
+      if (tk->quantize != nullptr) row_bytes = std::max(row_bytes, tk->ActBytes(static_cast<int64_t>(widest)));
+    }
+    st->acts.resize(B * row_bytes);
     // The AMX set's packed batch: 16-token groups of 32-value blocks plus their scales.
     for (const kernels::TypeKernels* tk : {&st->ks->q8_0, &st->ks->q4_0, &st->ks->q5_0}) {
       if (tk->packed_bytes != nullptr && B > 1) {

@@ -8,7 +8,8 @@
 // serves several tokens in prompt processing.
 //
 // Kernel sets: "scalar" (portable C++, the reference the others are tested against),
-// "avx2" (AVX2 + FMA + F16C) and "avx512" (the AVX2 code with AVX-512 VNNI dot products).
+// "avx2" (AVX2 + FMA + F16C), "avx512" (the AVX2 code with AVX-512 VNNI dot products and
+// its own Q4_0 generation kernel) and "amx" (avx512 with AMX int8 tiles for prompts).
 // Active() picks the best the CPU runs, or the one named by FL_LM_KERNELS.
 //
 // Not part of the public API (lm.h); shared by quant.cc, kernels*.cc and forward.cc.

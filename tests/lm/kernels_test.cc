@@ -466,8 +466,9 @@ TEST_P(KernelSetTest, DotTilesMatchFloat64References) {
   };
   for (const Case& tc : {Case{GgmlType::kF32, {256, 100, 7}}, Case{GgmlType::kF16, {256, 100, 7}},
                          Case{GgmlType::kBF16, {256, 100, 7}}, Case{GgmlType::kQ8_0, {32, 256}},
-                         // 1, 3, 5 and 8 blocks: every way the two-block row loops end
-                         Case{GgmlType::kQ4_0, {32, 96, 160, 256}}, Case{GgmlType::kQ5_0, {32, 256}},
+                         // 1, 3, 5 and 8 blocks: every way the two-block row loops end; 33 and
+                         // 152: every phase of the AVX-512 stream kernel, last steps part full
+                         Case{GgmlType::kQ4_0, {32, 96, 160, 256, 1056, 4864}}, Case{GgmlType::kQ5_0, {32, 256}},
                          Case{GgmlType::kQ4_K, {256, 512}}, Case{GgmlType::kQ6_K, {256, 512}}}) {
     const TypeKernels* tk = set_->For(tc.type);
     ASSERT_NE(tk, nullptr);
