@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Phone-number formats beyond the Presidio set: Faker's phone numbers for every locale it
-has (Debian's python3-fake-factory), in sentence frames with a cue word, without one, and
-right after an address. Prints recall per frame kind and the locales found least often.
+has (Debian's python3-fake-factory), in sentence frames with a cue word, without one, right
+after an address and right after a name. Prints recall per frame kind and the locales found
+least often.
 Generated data only: it checks that the recognisers generalise past the formats they were
 written from.
 
@@ -22,6 +23,12 @@ CUED = ["You can reach me at {} any time.", "Phone: {}", "Please call {} for det
 PLAIN = ["{} was on the invoice too.", "I tried {} twice yesterday but no luck.",
          "Lisa wrote down {} on a sticky note.", "Ring back: none. {} left a message."]
 AFTER_ADDRESS = ["{address} {phone}", "{address}, {phone}", "{address}\n{phone}", "{address} ({phone})"]
+AFTER_NAME = ["{name} {phone}", "{name}, {phone}", "Ask for {name} on {phone}.", "Regards,\n{name}\n{phone}"]
+KINDS = ("cued", "plain", "after address", "after name")
+
+
+def line_text(text, span):
+    return text.encode("utf-8")[span["start"]:span["end"]].decode("utf-8", "replace")
 
 
 def main():
@@ -30,6 +37,7 @@ def main():
     ap.add_argument("--ner")
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--per-locale", type=int, default=60)
+    ap.add_argument("--misses", action="store_true", help="print every number not found, with what was found")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
     random.seed(args.seed)  # some of this Faker's providers draw from the module's generator
@@ -44,8 +52,10 @@ def main():
             continue
         for i in range(args.per_locale):
             phone = fake.phone_number()
-            kind = ("cued", "plain", "after address")[i % 3]
-            if kind == "after address":
+            kind = KINDS[i % len(KINDS)]
+            if kind == "after name":
+                text = rnd.choice(AFTER_NAME).format(name=fake.name(), phone=phone)
+            elif kind == "after address":
                 try:
                     text = rnd.choice(AFTER_ADDRESS).format(address=fake.address().replace("\n", ", "), phone=phone)
                 except AttributeError:  # no address provider
@@ -62,12 +72,15 @@ def main():
         a = len(text[:start].encode("utf-8"))
         b = a + len(phone.encode("utf-8"))
         found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
+        if not found and args.misses:
+            spans = [(s["type"], line_text(text, s)) for s in json.loads(line)["spans"]]
+            print(f"  missed [{loc}, {kind}] {phone!r} in {text!r}; found {spans}")
         for key in (kind, loc, "all"):
             total[key] += 1
             hit[key] += found
-    locales = sorted(k for k in total if k not in ("cued", "plain", "after address", "all"))
+    locales = sorted(k for k in total if k not in KINDS + ("all",))
     print(f"Phone formats of Faker's {len(locales)} locales (seed {args.seed}, {total['all']} numbers): recall "
-          + ", ".join(f"{k} {hit[k] / total[k]:.3f}" for k in ("cued", "plain", "after address", "all")))
+          + ", ".join(f"{k} {hit[k] / total[k]:.3f}" for k in KINDS + ("all",)))
     worst = sorted(locales, key=lambda k: hit[k] / total[k])[:5]
     print("  least found: " + ", ".join(f"{k} {hit[k] / total[k]:.2f}" for k in worst))
 

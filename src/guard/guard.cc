@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 #include "guard/guard.h"
@@ -193,6 +194,15 @@ std::vector<std::string> Guard::Types() const {
   return {types.begin(), types.end()};
 }
 
+// A number a name alone may cue: grouped by spaces, hyphens or brackets, not dotted like
+// a version ("Maria Lopez 10.0.19045") nor shaped like a date ("2023 04 05").
+static bool NameCueShape(std::string_view v) {
+  if (v.find('.') != std::string_view::npos) return false;
+  const bool year = v.size() == 10 && (v.substr(0, 2) == "19" || v.substr(0, 2) == "20") &&
+                    (v[4] == ' ' || v[4] == '-') && v[7] == v[4];
+  return !year;
+}
+
 Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
   spans->clear();
   if (text.size() > rep_->options.max_bytes) {
@@ -218,7 +228,40 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     return false;
   };
 
+  // The tagger's names first: a number right after a person's name is a cue of its own.
+  std::vector<Span> tagged;
+  if (rep_->ner != nullptr && rep_->options.ner_score >= rep_->options.min_score) {
+    for (Span& s : rep_->ner->Find(text)) {
+      if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
+      s.score = rep_->options.ner_score;
+      tagged.push_back(std::move(s));
+    }
+  }
   std::vector<Span> found;
+  // "Jan Novak 724 123 456", "Kamila Červinková, 451 5986", "ask for Jan Novak on …", a
+  // signature's name and number: a phone number's usual place. The names are the
+  // tagger's and the letter frame's (those recognisers run before the phones).
+  // Only a number that ends its phrase (the text, the line, or before punctuation): the
+  // "3747 3911" of "3747 3911 Fourth Avenue" under a company's name is an address.
+  auto after_name = [&](size_t at, size_t end) {
+    size_t next = end;
+    while (next < text.size() && text[next] == ' ') ++next;
+    if (next < text.size() && std::isalnum(static_cast<unsigned char>(text[next]))) return false;
+    auto just_before = [&](const Span& k) {
+      if (k.type != "PERSON" || k.end > at || at - k.end > 6) return false;
+      std::string gap = Lower(text.substr(k.end, at - k.end));
+      for (const char* word : {"on", "at", "tel", "ph"}) {
+        const size_t w = gap.find(word);
+        if (w != std::string::npos) {
+          gap.erase(w, std::strlen(word));
+          break;
+        }
+      }
+      return gap.find_first_not_of(" \t\n,:;(-/|") == std::string::npos;
+    };
+    return std::any_of(tagged.begin(), tagged.end(), just_before) || std::any_of(found.begin(), found.end(), just_before);
+  };
+
   for (const Compiled& c : rep_->recognisers) {
     const Recogniser& r = c.rec;
     if (r.require != nullptr) {
@@ -247,7 +290,8 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       // it has none: most digit runs in logs, before the checks below.
       const bool cue = r.context != nullptr &&
                        (HasContext(r.context, window) ||
-                        HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))));
+                        HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))) ||
+                        (std::strcmp(type, "PHONE") == 0 && after_name(s, e) && NameCueShape(value)));
       const double score = cue ? std::min(1.0, r.score + r.context_boost) : r.score;
       if (score < rep_->options.min_score) return;
       // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
@@ -270,13 +314,7 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       found.push_back(std::move(span));
     }));
   }
-  if (rep_->ner != nullptr && rep_->options.ner_score >= rep_->options.min_score) {
-    for (Span& s : rep_->ner->Find(text)) {
-      if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
-      s.score = rep_->options.ner_score;
-      found.push_back(std::move(s));
-    }
-  }
+  found.insert(found.end(), std::make_move_iterator(tagged.begin()), std::make_move_iterator(tagged.end()));
   // Resolve overlaps: higher score first, then the longer span.
   std::sort(found.begin(), found.end(), [](const Span& a, const Span& b) {
     if (a.score != b.score) return a.score > b.score;

@@ -89,9 +89,31 @@ bool IbanValid(std::string_view s) {
 
 namespace internal {
 
+// How card numbers are written: one run of digits, or groups split by one kind of
+// separator, all of 4 but the last (1-4), or 4-6-5 / 4-6-4 (Amex, Diners). A run such as
+// "50668 0543505646" (a zip code and a phone number) is not one, even when Luhn passes.
+bool CardGrouping(std::string_view s) {
+  std::vector<size_t> groups(1, 0);
+  char sep = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      ++groups.back();
+    } else {
+      if (sep != 0 && c != sep) return false;
+      sep = c;
+      groups.push_back(0);
+    }
+  }
+  if (groups.size() == 1) return true;
+  if (groups.size() == 3 && groups[0] == 4 && groups[1] == 6 && (groups[2] == 5 || groups[2] == 4)) return true;
+  for (size_t i = 0; i + 1 < groups.size(); ++i)
+    if (groups[i] != 4) return false;
+  return groups.back() >= 1 && groups.back() <= 4;
+}
+
 bool ValidCard(std::string_view s) {
   const std::string d = Digits(s);
-  if (d.size() < 12 || d.size() > 19 || !LuhnValid(d)) return false;
+  if (d.size() < 12 || d.size() > 19 || !LuhnValid(d) || !CardGrouping(s)) return false;
   // Issuer prefixes: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38,
   // Discover 6011/65/644-649, JCB 35 / 2131 / 1800, UnionPay 62, Maestro 50/56-58/63/67
   // (Maestro numbers may have 12 digits; the others at least 13).

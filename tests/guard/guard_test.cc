@@ -41,6 +41,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "mail maria.lopez@example.com now"), (Pairs{{"EMAIL", "maria.lopez@example.com"}}));
   EXPECT_EQ(Found(g, "card 4111 1111 1111 1111 ok"), (Pairs{{"CREDIT_CARD", "4111 1111 1111 1111"}}));
   EXPECT_TRUE(Found(g, "order 4111 1111 1111 1112 ok").empty()) << "fails Luhn";
+  EXPECT_EQ(Found(g, "amex 3782 822463 10005 ok"), (Pairs{{"CREDIT_CARD", "3782 822463 10005"}}));
+  // A zip code and a phone number pass Luhn together one time in ten; grouped like that,
+  // they are not a card.
+  EXPECT_EQ(Found(g, "South Ann, DE 50668 0543505646"), (Pairs{{"PHONE", "0543505646"}}));
+  for (const auto& [type, text] : Found(g, "PUE 49729 1-184-856-2751")) EXPECT_NE(type, "CREDIT_CARD") << text;
   EXPECT_EQ(Found(g, "IBAN DE89 3704 0044 0532 0130 00."), (Pairs{{"IBAN", "DE89 3704 0044 0532 0130 00"}}));
   EXPECT_TRUE(Found(g, "ref DE89 3704 0044 0532 0130 01.").empty()) << "fails mod 97";
   EXPECT_EQ(Found(g, "SSN 536-22-8745"), (Pairs{{"US_SSN", "536-22-8745"}}));
@@ -196,6 +201,9 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
   // A name found once is found again where it stands alone.
   EXPECT_EQ(Found(g, "Dear Anna Weber,\nWeber's laptop and Anna's phone; Weberstrasse"),
             (Pairs{{"PERSON", "Anna Weber"}, {"PERSON", "Weber"}, {"PERSON", "Anna"}}));
+  // A signature's number on the line under the name is a phone; a street number is not.
+  EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n555 1234"), (Pairs{{"PERSON", "Johan Berg"}, {"PHONE", "555 1234"}}));
+  EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n3747 3911 Fourth Avenue"), (Pairs{{"PERSON", "Johan Berg"}}));
 }
 
 TEST(GuardTest, ConfigurableDomainsCustomTypesAndDenyList) {

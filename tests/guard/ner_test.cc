@@ -65,6 +65,33 @@ TEST(NerTest, LearnsNamesAndGeneralisesToUnseenCombinations) {
                      {"PERSON", "Kenji Weber"}, {"ORGANIZATION", "Globex"}, {"LOCATION", "Lyon"}}));
 }
 
+// A person's name just before a number that ends the phrase is a phone cue of its own
+// ("Kenji Weber, 451 5986."); the same number after a word that is not a name or followed
+// by more words, or a dotted version or a date after the name, is not a phone.
+TEST(NerTest, ANameJustBeforeANumberCuesAPhone) {
+  auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const std::string path = TempPath("names.flner");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto g = Guard::Create({.ner_model = path});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  auto phones = [&](const std::string& text) {
+    std::vector<Span> spans;
+    EXPECT_TRUE(g->Find(text, &spans).ok());
+    std::vector<std::string> out;
+    for (const Span& s : spans)
+      if (s.type == "PHONE") out.push_back(text.substr(s.start, s.end - s.start));
+    return out;
+  };
+  // The letter frame's name (a greeting) and the tagger's.
+  EXPECT_EQ(phones("Hello Kenji Weber, 451 5986. Teams cannot open."), std::vector<std::string>{"451 5986"});
+  EXPECT_EQ(phones("Hi, Kenji Weber on 724 123 456, cannot open Teams."), std::vector<std::string>{"724 123 456"});
+  EXPECT_TRUE(phones("Hi, Teams 451 5986. Teams cannot open.").empty());
+  EXPECT_TRUE(phones("Hello Kenji Weber, 451 5986 Fourth Avenue.").empty());
+  EXPECT_TRUE(phones("Hi, Kenji Weber 10.0.19045, cannot open Teams.").empty());
+  EXPECT_TRUE(phones("Hi, Kenji Weber 2023 04 05, cannot open Teams.").empty());
+}
+
 TEST(NerTest, SaveLoadRoundTripAndCorruptFiles) {
   auto m = NerModel::Train(Corpus(100, 0), {.epochs = 3, .bucket_bits = 12});
   ASSERT_TRUE(m.ok());
