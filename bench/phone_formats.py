@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Phone-number formats beyond the Presidio set: Faker's phone numbers for every locale it
 has (Debian's python3-fake-factory), in sentence frames with a cue word, without one, right
-after an address and right after a name. Prints recall per frame kind and the locales found
-least often.
+after an address, right after a name, and cued with an id's word earlier in the text. Prints
+recall per frame kind and the locales found least often.
 Generated data only: it checks that the recognisers generalise past the formats they were
 written from.
 
@@ -24,7 +24,12 @@ PLAIN = ["{} was on the invoice too.", "I tried {} twice yesterday but no luck."
          "Lisa wrote down {} on a sticky note.", "Ring back: none. {} left a message."]
 AFTER_ADDRESS = ["{address} {phone}", "{address}, {phone}", "{address}\n{phone}", "{address} ({phone})"]
 AFTER_NAME = ["{name} {phone}", "{name}, {phone}", "Ask for {name} on {phone}.", "Regards,\n{name}\n{phone}"]
-KINDS = ("cued", "plain", "after address", "after name")
+# A cue, with an id's or a counter's word earlier in the text (which vetoes only its own
+# number: "license number is 6940579").
+ID_NEARBY = ["My account is locked out. You can reach me at {}.", "Re: order 5531 - please contact me on {} today.",
+             "I am a new employee, my direct line is {}.", "About the invoice: reach me at {}.",
+             "The ticket is still open; my number is {}."]
+KINDS = ("cued", "plain", "after address", "after name", "ids nearby")
 
 
 def line_text(text, span):
@@ -61,7 +66,8 @@ def main():
                 except AttributeError:  # no address provider
                     continue
             else:
-                text = rnd.choice(CUED if kind == "cued" else PLAIN).format(phone)
+                frames = {"cued": CUED, "plain": PLAIN, "ids nearby": ID_NEARBY}[kind]
+                text = rnd.choice(frames).format(phone)
             text = text.replace("\n", " ")
             rows.append((loc, kind, text, text.rindex(phone), phone))
     cmd = [args.frontline, "-q", "redact", "--json"] + (["--ner", args.ner] if args.ner else [])

@@ -47,13 +47,15 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Whether any of the '|'-separated words occurs in the window. A word written "^tel"
-// must start a word ("tel", "Tel:", "telephone", not "hotel"); one written "len$" must end
-// one ("len 12", not "Lena"). With just_before, only spaces and punctuation may follow the
-// word to the window's end: "Seq: 3226706533", not "Order 4471 0143526119".
-bool HasContext(const char* words, const std::string& window, bool just_before = false) {
+// Where the last of the '|'-separated words found in the window ends (npos: none); with
+// first_only, the first one found. A word written "^tel" must start a word ("tel", "Tel:",
+// "telephone", not "hotel"); one written "len$" must end one ("len 12", not "Lena"). With
+// just_before, only spaces and punctuation may follow the word to the window's end:
+// "Seq: 3226706533", not "Order 4471 0143526119".
+size_t ContextEnd(const char* words, const std::string& window, bool just_before, bool first_only) {
   std::string_view w(words);
   auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); };
+  size_t last = std::string::npos;
   while (!w.empty()) {
     const size_t bar = w.find('|');
     std::string_view word = w.substr(0, bar);
@@ -68,10 +70,32 @@ bool HasContext(const char* words, const std::string& window, bool just_before =
           (just_before && std::any_of(window.begin() + end, window.end(), word_char))) {
         continue;
       }
-      return true;
+      if (first_only) return end;
+      if (last == std::string::npos || end > last) last = end;
     }
     if (bar == std::string_view::npos) break;
     w.remove_prefix(bar + 1);
+  }
+  return last;
+}
+
+// Whether any of the words occurs in the window (ContextEnd's rules).
+bool HasContext(const char* words, const std::string& window, bool just_before = false) {
+  return ContextEnd(words, window, just_before, /*first_only=*/true) != std::string::npos;
+}
+
+// Whether the text from `from` to the window's end closes a clause or holds digits: a
+// veto word before that belongs to another sentence or another number.
+bool ClauseOrNumberBetween(std::string_view window, size_t from) {
+  for (size_t i = from; i < window.size(); ++i) {
+    const char c = window[i];
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '\n' || c == ';' || c == ',') return true;
+    if ((c == '.' || c == '!' || c == '?') && (i + 1 == window.size() || window[i + 1] == ' ')) return true;
+    // A colon ends one when words follow ("invoice: reach me at"), not when it
+    // introduces the number ("Passport number: 1234 5678").
+    if (c == ':' && std::any_of(window.begin() + i, window.end(), [](char a) { return std::isalpha(static_cast<unsigned char>(a)); })) {
+      return true;
+    }
   }
   return false;
 }
@@ -301,7 +325,11 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
           !(cue && HasContext(r.context, last16, /*just_before=*/true))) {
         return;
       }
-      if (r.veto != nullptr && HasContext(r.veto, window) &&
+      // A veto word counts in the number's own clause, with no other number between:
+      // "My account is locked. Reach me at …" and "order 5531 - contact me on …" keep
+      // their phone.
+      const size_t veto_end = r.veto != nullptr ? ContextEnd(r.veto, window, false, false) : std::string::npos;
+      if (veto_end != std::string::npos && !ClauseOrNumberBetween(window, veto_end) &&
           (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
         return;
       }

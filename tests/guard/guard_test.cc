@@ -131,6 +131,12 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Invoice date 05-11-2024 150 EUR").empty()) << "a date and an amount";
   EXPECT_EQ(Found(g, "number of users 3456789, call 555 0132"), (Pairs{{"PHONE", "555 0132"}}));
   EXPECT_EQ(Found(g, "For license renewals call 6940579"), (Pairs{{"PHONE", "6940579"}}));
+  // An id's word vetoes only the number it introduces: not one after the end of its
+  // sentence or clause, nor one after its own number.
+  EXPECT_EQ(Found(g, "My account is locked out. You can reach me at 451 5986."), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "Re: order 5531 - please contact me on 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
+  EXPECT_EQ(Found(g, "About the invoice: reach me at (99) 645-791."), (Pairs{{"PHONE", "(99) 645-791"}}));
+  EXPECT_TRUE(Found(g, "Passport number: 12345678").empty()) << "the colon introduces the id";
   // No country code starts with 0; pipes and slashes delimit fields and paths.
   EXPECT_TRUE(Found(g, "USBMSC Identifier (non-unique): 000000000820 0x5ac").empty());
   EXPECT_TRUE(Found(g, "ntpd[207]: wake time set +0.270003 s").empty());
