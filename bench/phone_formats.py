@@ -19,7 +19,7 @@ from faker import Faker
 
 CUED = ["You can reach me at {} any time.", "Phone: {}", "Please call {} for details.",
         "My mobile number is {}.", "Tel. {}", "Contact {} if the printer fails again.",
-        "Send a text to {} when done."]
+        "Send a text to {} when done.", "Phone No. {}", "Cell no.: {}"]
 PLAIN = ["{} was on the invoice too.", "I tried {} twice yesterday but no luck.",
          "Lisa wrote down {} on a sticky note.", "Ring back: none. {} left a message."]
 AFTER_ADDRESS = ["{address} {phone}", "{address}, {phone}", "{address}\n{phone}", "{address} ({phone})"]

@@ -84,6 +84,21 @@ bool HasContext(const char* words, const std::string& window, bool just_before =
   return ContextEnd(words, window, just_before, /*first_only=*/true) != std::string::npos;
 }
 
+// The window without a trailing "no.", "nr", "#" or "number" (and what follows it): the
+// word before is then the one that names the number ("Phone No. 451 5986", "Cell no.").
+std::string WithoutNumberMark(const std::string& window) {
+  size_t end = window.size();
+  auto mark_char = [](char c) { return c == ' ' || c == ':' || c == '.' || c == '-' || c == '\t'; };
+  while (end > 0 && mark_char(window[end - 1])) --end;
+  for (std::string_view mark : {"number", "no", "nr", "num", "#"}) {
+    if (end >= mark.size() && std::string_view(window).substr(end - mark.size(), mark.size()) == mark &&
+        (end == mark.size() || !std::isalnum(static_cast<unsigned char>(window[end - mark.size() - 1])))) {
+      return window.substr(0, end - mark.size());
+    }
+  }
+  return window;
+}
+
 // Whether the text from `from` to the window's end closes a clause or holds digits: a
 // veto word before that belongs to another sentence or another number.
 bool ClauseOrNumberBetween(std::string_view window, size_t from) {
@@ -322,7 +337,8 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       // not "Order #: …").
       const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
       if (r.against != nullptr && HasContext(r.against, last16, /*just_before=*/true) &&
-          !(cue && HasContext(r.context, last16, /*just_before=*/true))) {
+          !(cue && (HasContext(r.context, last16, /*just_before=*/true) ||
+                    HasContext(r.context, WithoutNumberMark(last16), /*just_before=*/true)))) {
         return;
       }
       // A veto word counts in the number's own clause, with no other number between:

@@ -137,6 +137,10 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Re: order 5531 - please contact me on 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
   EXPECT_EQ(Found(g, "About the invoice: reach me at (99) 645-791."), (Pairs{{"PHONE", "(99) 645-791"}}));
   EXPECT_TRUE(Found(g, "Passport number: 12345678").empty()) << "the colon introduces the id";
+  // "No." names the number; the word before it says which.
+  EXPECT_EQ(Found(g, "Phone No. 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "Cell no. 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
+  EXPECT_TRUE(Found(g, "Invoice no. 78 651 450").empty());
   // No country code starts with 0; pipes and slashes delimit fields and paths.
   EXPECT_TRUE(Found(g, "USBMSC Identifier (non-unique): 000000000820 0x5ac").empty());
   EXPECT_TRUE(Found(g, "ntpd[207]: wake time set +0.270003 s").empty());
