@@ -349,6 +349,10 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
           (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
         return;
       }
+      if (r.after_against != nullptr && !cue) {
+        const size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
+        if (HasContext(r.after_against, Lower(text.substr(e, line_end - e)))) return;
+      }
       if (r.skip_after_version && HasContext("version|ver.|ver |build|release|firmware|v.", window.substr(
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;

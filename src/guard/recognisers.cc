@@ -39,6 +39,13 @@ constexpr const char* kPhoneVeto =
     "^reference|^booking|^voucher|^social security|^ssn$|^tax$|number of|^total$|^count$|^counts$|^counter$|"
     "^amount$|^size$|^records$|^rows$|^bytes$|^build$|^version$|^release$|^firmware$|^model$|^part$|^item$|"
     "^sku$|^asset$|^change$|^request$|^incident$|^job$|^jobs$";
+// Words after a number that make it a house number or a count.
+constexpr const char* kAddressOrUnitAfter =
+    "^street|^st$|^st.|^avenue|^ave$|^ave.|^road$|^rd$|^rd.|^boulevard|^blvd|^lane$|^ln$|^drive$|^dr$|^dr.|"
+    "^way$|^court$|^ct$|^place$|^pl$|^terrace|^parkway|^pkwy|^highway|^hwy|^suite$|^apt|^crescent|^close$|"
+    "^square$|^plaza$|^circle$|^trail$|^strasse|^straße|^rue$|^via$|^calle$|^rows$|^records$|^items$|^bytes$|"
+    "^users$|^files$|^times$|^entries$|^lines$|^messages$|^requests$|^ms$|^kb$|^mb$|^gb$|^tb$|^eur$|^usd$|"
+    "^dollars$|^euros$|^pounds$|^units$|^pieces$|^pcs$";
 constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {
@@ -134,6 +141,13 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // id's name is just before.
       {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
        nullptr, 0, false, nullptr, kBareAgainst},
+      // Groups of 2-4 digits, 7-12 in all, not inside a run of numbers or masked values
+      // ("**** 3515 3479"): how people write phone numbers ("451 5986", "78 651 450",
+      // "0490 75 40 81", "99-99-99-99"), found without a cue unless a street's name or a
+      // unit follows.
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#-])(?<![\d*] )\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w/:%]|[.,]\w|-\w| \d))", 0,
+       0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
+       kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").
       {"phone-digits", "PHONE", R"((?<!\d:)(?:(?<![\w.+/|-])|(?<=[A-Za-z]\.))\d{7,12}(?![\w/|-]|\.\d))", 0, 0.2, ValidPhone,
        kPhoneCue, 0.6, false, nullptr, kFieldAgainst, kPhoneVeto, kPhoneStrongCue},

@@ -32,6 +32,10 @@ struct Recogniser {
   // ("license renewals: call 555 0132"); null: none.
   const char* veto = nullptr;
   const char* veto_unless = nullptr;
+  // '|'-separated lower-case words that drop a finding without a cue when they follow it
+  // on its line within 32 bytes: a street's name after a house number ("370 3911 Fourth
+  // Avenue"), a unit after a count ("358 0594 rows"); null: none.
+  const char* after_against = nullptr;
 };
 
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
@@ -60,6 +64,7 @@ bool ValidNationalPhone(std::string_view s);
 bool ValidBarePhone(std::string_view s);
 // A code in brackets and its groups: 9 to 13 digits in all.
 bool ValidBracketedPhone(std::string_view s);
+bool ValidGroupedPhone(std::string_view s);  // 7-12 digits in groups of 2-4, no date
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);

@@ -215,6 +215,33 @@ bool ValidBracketedPhone(std::string_view s) {
   return n >= 9 && n <= 13;
 }
 
+bool ValidGroupedPhone(std::string_view s) {
+  std::vector<size_t> groups(1, 0);
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      ++groups.back();
+    } else {
+      groups.push_back(0);
+    }
+  }
+  size_t digits = 0;
+  for (size_t g : groups) {
+    if (g < 2 || g > 4) return false;
+    digits += g;
+  }
+  if (digits < 7 || digits > 12) return false;
+  // Two groups: a local number's 3 + 4 or 4 + 4 ("555 0132", "9469 9966").
+  if (groups.size() == 2 && !(groups[1] == 4 && groups[0] >= 3)) return false;
+  // Not a list of 4-digit values ("3552 3534 3375"), nor a date: a year of 19xx / 20xx
+  // first or last with two-digit groups beside it, or two years ("2000-2002").
+  if (groups.size() >= 3 && std::all_of(groups.begin(), groups.end(), [](size_t g) { return g == 4; })) return false;
+  auto year_at = [&](size_t at) { return s.compare(at, 2, "19") == 0 || s.compare(at, 2, "20") == 0; };
+  if (groups.size() == 2 && groups[0] == 4 && groups[1] == 4 && year_at(0) && year_at(5)) return false;
+  if (groups.size() == 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2 && year_at(0)) return false;
+  if (groups.size() == 3 && groups[2] == 4 && groups[0] == 2 && groups[1] == 2 && year_at(s.size() - 4)) return false;
+  return true;
+}
+
 bool ValidSecretEntropy(std::string_view s) {
   if (s.size() < 24) return false;
   bool lower = false, upper = false, digit = false;

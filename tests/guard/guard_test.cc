@@ -85,9 +85,17 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Phone: 8 (912) 345-67-89"), (Pairs{{"PHONE", "8 (912) 345-67-89"}}));
   EXPECT_EQ(Found(g, "Phone: (+44) 20 7946 0958"), (Pairs{{"PHONE", "(+44) 20 7946 0958"}}));
   EXPECT_TRUE(Found(g, "port: 358 0594").empty());
-  EXPECT_TRUE(Found(g, "hotel 451 5986").empty());
-  EXPECT_TRUE(Found(g, "logs-003.txt, 358 0594").empty());
-  EXPECT_TRUE(Found(g, "moved 358 0594 rows").empty()) << "no cue at all";
+  EXPECT_TRUE(Found(g, "hotel 4515986").empty()) << "\"tel\" starts no word here";
+  EXPECT_TRUE(Found(g, "logs-003.txt, 3580594").empty());
+  // Digits in groups of 2-4 are a phone number without a cue, unless a unit or a street
+  // follows, or they stand among other numbers, masked values, years or a host name.
+  EXPECT_EQ(Found(g, "I tried 451 5986 twice"), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "0490 75 40 81 was on the invoice"), (Pairs{{"PHONE", "0490 75 40 81"}}));
+  EXPECT_TRUE(Found(g, "moved 358 0594 rows").empty()) << "a count's unit follows";
+  EXPECT_TRUE(Found(g, "here they are: 370 3911 Fourth Avenue Suite 697").empty()) << "a house number";
+  EXPECT_TRUE(Found(g, "Fan speeds ( 3552 3534 3375 **** 3515 3479 )").empty());
+  EXPECT_TRUE(Found(g, "ip_tables: (C) 2000-2002 Netfilter core team").empty());
+  EXPECT_TRUE(Found(g, "from 24-54-76-216.bflony.adelphia.net").empty());
   // Ten digits in a run shaped like a phone number need no cue; counters, ids and epoch
   // seconds do not look like one or have their name just before.
   EXPECT_EQ(Found(g, "I left 5403926876 for you."), (Pairs{{"PHONE", "5403926876"}}));
@@ -212,7 +220,7 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
   EXPECT_EQ(Found(g, "Dear Anna Weber,\nWeber's laptop and Anna's phone; Weberstrasse"),
             (Pairs{{"PERSON", "Anna Weber"}, {"PERSON", "Weber"}, {"PERSON", "Anna"}}));
   // A signature's number on the line under the name is a phone; a street number is not.
-  EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n555 1234"), (Pairs{{"PERSON", "Johan Berg"}, {"PHONE", "555 1234"}}));
+  EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n5551234"), (Pairs{{"PERSON", "Johan Berg"}, {"PHONE", "5551234"}}));
   EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n3747 3911 Fourth Avenue"), (Pairs{{"PERSON", "Johan Berg"}}));
 }
 
