@@ -2,7 +2,8 @@
 """Phone-number formats beyond the Presidio set: Faker's phone numbers for every locale it
 has (Debian's python3-fake-factory), in sentence frames with a cue word, without one, right
 after an address, right after a name, and cued with an id's word earlier in the text. Prints
-recall per frame kind and the locales found least often.
+recall per frame kind and the locales found least often, and how many postal addresses
+alone had a phone number found in them (house numbers and zip codes are not phones).
 Generated data only: it checks that the recognisers generalise past the formats they were
 written from.
 
@@ -30,6 +31,7 @@ ID_NEARBY = ["My account is locked out. You can reach me at {}.", "Re: order 553
              "I am a new employee, my direct line is {}.", "About the invoice: reach me at {}.",
              "The ticket is still open; my number is {}."]
 KINDS = ("cued", "plain", "after address", "after name", "ids nearby")
+ADDRESS_ONLY = ["I live at {}.", "Ship to {}", "{}", "Our office moved to {} last year."]
 
 
 def line_text(text, span):
@@ -47,6 +49,7 @@ def main():
     rnd = random.Random(args.seed)
     random.seed(args.seed)  # some of this Faker's providers draw from the module's generator
     rows = []  # (locale, kind, text, char start, value)
+    addresses = []  # (locale, text)
     for loc in sorted(faker.config.AVAILABLE_LOCALES):  # a set: its order changes from run to run
         try:
             fake = Faker(loc)
@@ -70,9 +73,23 @@ def main():
                 text = rnd.choice(frames).format(phone)
             text = text.replace("\n", " ")
             rows.append((loc, kind, text, text.rindex(phone), phone))
+        # And the other way round: postal addresses alone, where a house number and a zip
+        # code must not come out as a phone number.
+        for i in range(args.per_locale // 3):
+            try:
+                address = fake.address().replace("\n", ", ")
+            except AttributeError:
+                break
+            addresses.append((loc, rnd.choice(ADDRESS_ONLY).format(address)))
     cmd = [args.frontline, "-q", "redact", "--json"] + (["--ner", args.ner] if args.ner else [])
     out = subprocess.run(cmd, input="".join(r[2] + "\n" for r in rows), capture_output=True, text=True,
                          check=True).stdout.splitlines()
+    flagged = []
+    for (loc, text), line in zip(addresses, subprocess.run(cmd, input="".join(t + "\n" for _, t in addresses),
+                                                           capture_output=True, text=True, check=True).stdout.splitlines()):
+        phones = [line_text(text, s) for s in json.loads(line)["spans"] if s["type"] == "PHONE"]
+        if phones:
+            flagged.append((loc, text, phones))
     hit, total = collections.Counter(), collections.Counter()
     for (loc, kind, text, start, phone), line in zip(rows, out):
         a = len(text[:start].encode("utf-8"))
@@ -89,6 +106,9 @@ def main():
           + ", ".join(f"{k} {hit[k] / total[k]:.3f}" for k in KINDS + ("all",)))
     worst = sorted(locales, key=lambda k: hit[k] / total[k])[:5]
     print("  least found: " + ", ".join(f"{k} {hit[k] / total[k]:.2f}" for k in worst))
+    print(f"  postal addresses alone with a phone found in them: {len(flagged)} of {len(addresses)}")
+    for loc, text, phones in flagged if args.misses else []:
+        print(f"  flagged [{loc}] {phones} in {text!r}")
 
 
 if __name__ == "__main__":
