@@ -145,7 +145,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // ("**** 3515 3479"): how people write phone numbers ("451 5986", "78 651 450",
       // "0490 75 40 81", "99-99-99-99"), found without a cue unless a street's name or a
       // unit follows.
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#-])(?<![\d*] )\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w/:%]|[.,]\w|-\w| \d))", 0,
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<![\d*] )\d{2,4}(?:[ /.-]\d{2,4})(?:[ .-]\d{2,4}){0,3}(?![\w/:%]|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

@@ -96,6 +96,9 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Fan speeds ( 3552 3534 3375 **** 3515 3479 )").empty());
   EXPECT_TRUE(Found(g, "ip_tables: (C) 2000-2002 Netfilter core team").empty());
   EXPECT_TRUE(Found(g, "from 24-54-76-216.bflony.adelphia.net").empty());
+  EXPECT_EQ(Found(g, "I tried 02/123 4567 and 9469.9966 twice"), (Pairs{{"PHONE", "02/123 4567"}, {"PHONE", "9469.9966"}}));
+  EXPECT_TRUE(Found(g, "PCI: Using IRQ router PIIX/ICH [8086/2410] at 0000:00:1f.0").empty());
+  EXPECT_TRUE(Found(g, "took 1234.5678 ms on 12.05.2024 and 2024.05.12").empty());
   // Ten digits in a run shaped like a phone number need no cue; counters, ids and epoch
   // seconds do not look like one or have their name just before.
   EXPECT_EQ(Found(g, "I left 5403926876 for you."), (Pairs{{"PHONE", "5403926876"}}));
