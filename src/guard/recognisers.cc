@@ -141,11 +141,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // id's name is just before.
       {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
        nullptr, 0, false, nullptr, kBareAgainst},
-      // Groups of 2-4 digits, 7-12 in all, not inside a run of numbers or masked values
-      // ("**** 3515 3479"): how people write phone numbers ("451 5986", "78 651 450",
-      // "0490 75 40 81", "99-99-99-99"), found without a cue unless a street's name or a
-      // unit follows.
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<![\d*] )\d{2,4}(?:[ /.-]\d{2,4})(?:[ .-]\d{2,4}){0,3}(?![\w/:%]|[.,]\w|-\w| \d))", 0,
+      // Groups of 2-4 digits, 7-12 in all: how people write phone numbers ("451 5986",
+      // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), found without a cue
+      // unless a street's name or a unit follows. Not inside a run of numbers: after a
+      // number of 1-4 digits, a masked value ("**** 3515 3479") or a 5-6 digit number
+      // that itself follows one; after a zip code ("WI 50730 070 206 212") it is a phone.
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4})(?:[ .-]\d{2,4}){0,3}(?![\w/:%]|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

@@ -94,6 +94,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "moved 358 0594 rows").empty()) << "a count's unit follows";
   EXPECT_TRUE(Found(g, "here they are: 370 3911 Fourth Avenue Suite 697").empty()) << "a house number";
   EXPECT_TRUE(Found(g, "Fan speeds ( 3552 3534 3375 **** 3515 3479 )").empty());
+  EXPECT_TRUE(Found(g, "Fan speeds ( 3552 3534 3375 11637 3515 3479 )").empty());
+  EXPECT_EQ(Found(g, "USNV Jordan, FPO AP 01323 050 172 323"), (Pairs{{"PHONE", "050 172 323"}}));
   EXPECT_TRUE(Found(g, "ip_tables: (C) 2000-2002 Netfilter core team").empty());
   EXPECT_TRUE(Found(g, "from 24-54-76-216.bflony.adelphia.net").empty());
   EXPECT_EQ(Found(g, "I tried 02/123 4567 and 9469.9966 twice"), (Pairs{{"PHONE", "02/123 4567"}, {"PHONE", "9469.9966"}}));
