@@ -108,9 +108,8 @@ bool ClauseOrNumberBetween(std::string_view window, size_t from) {
     if ((c == '.' || c == '!' || c == '?') && (i + 1 == window.size() || window[i + 1] == ' ')) return true;
     // A colon ends one when words follow ("invoice: reach me at"), not when it
     // introduces the number ("Passport number: 1234 5678").
-    if (c == ':' && std::any_of(window.begin() + i, window.end(), [](char a) { return std::isalpha(static_cast<unsigned char>(a)); })) {
-      return true;
-    }
+    auto letter = [](char a) { return std::isalpha(static_cast<unsigned char>(a)) != 0; };
+    if (c == ':' && std::any_of(window.begin() + i, window.end(), letter)) return true;
   }
   return false;
 }
@@ -128,6 +127,15 @@ std::string EscapeRegex(const std::string& s) {
     out.push_back(c);
   }
   return out;
+}
+
+// A number a name alone may cue: grouped by spaces, hyphens or brackets, not dotted like
+// a version ("Maria Lopez 10.0.19045") nor shaped like a date ("2023 04 05").
+bool NameCueShape(std::string_view v) {
+  if (v.find('.') != std::string_view::npos) return false;
+  const bool year = v.size() == 10 && (v.substr(0, 2) == "19" || v.substr(0, 2) == "20") &&
+                    (v[4] == ' ' || v[4] == '-') && v[7] == v[4];
+  return !year;
 }
 
 }  // namespace
@@ -233,15 +241,6 @@ std::vector<std::string> Guard::Types() const {
   return {types.begin(), types.end()};
 }
 
-// A number a name alone may cue: grouped by spaces, hyphens or brackets, not dotted like
-// a version ("Maria Lopez 10.0.19045") nor shaped like a date ("2023 04 05").
-static bool NameCueShape(std::string_view v) {
-  if (v.find('.') != std::string_view::npos) return false;
-  const bool year = v.size() == 10 && (v.substr(0, 2) == "19" || v.substr(0, 2) == "20") &&
-                    (v[4] == ' ' || v[4] == '-') && v[7] == v[4];
-  return !year;
-}
-
 Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
   spans->clear();
   if (text.size() > rep_->options.max_bytes) {
@@ -277,16 +276,16 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     }
   }
   std::vector<Span> found;
-  // "Jan Novak 724 123 456", "Kamila Červinková, 451 5986", "ask for Jan Novak on …", a
-  // signature's name and number: a phone number's usual place. The names are the
-  // tagger's and the letter frame's (those recognisers run before the phones).
-  // Only a number that ends its phrase (the text, the line, or before punctuation): the
-  // "3747 3911" of "3747 3911 Fourth Avenue" under a company's name is an address.
+  // Whether a person's name stands just before [at, end), a number that ends its phrase
+  // (the text, the line, or before punctuation): "Jan Novak 724 123 456", "ask for Jan
+  // Novak on …", a signature's last line; not the "3747 3911" of "3747 3911 Fourth
+  // Avenue" under a company's name. The names are the tagger's and the letter frame's
+  // (those recognisers run before the phones).
   auto after_name = [&](size_t at, size_t end) {
     size_t next = end;
     while (next < text.size() && text[next] == ' ') ++next;
     if (next < text.size() && std::isalnum(static_cast<unsigned char>(text[next]))) return false;
-    auto just_before = [&](const Span& k) {
+    auto names_it = [&](const Span& k) {
       if (k.type != "PERSON" || k.end > at || at - k.end > 6) return false;
       std::string gap = Lower(text.substr(k.end, at - k.end));
       for (const char* word : {"on", "at", "tel", "ph"}) {
@@ -298,7 +297,7 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       }
       return gap.find_first_not_of(" \t\n,:;(-/|") == std::string::npos;
     };
-    return std::any_of(tagged.begin(), tagged.end(), just_before) || std::any_of(found.begin(), found.end(), just_before);
+    return std::any_of(tagged.begin(), tagged.end(), names_it) || std::any_of(found.begin(), found.end(), names_it);
   };
 
   for (const Compiled& c : rep_->recognisers) {
