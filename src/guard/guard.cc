@@ -138,6 +138,38 @@ bool NameCueShape(std::string_view v) {
   return !year;
 }
 
+// Whether a name the tagger found is a street's: after a street word ("Rua Cyro Schmutzer
+// Franco", "ul. Więckowskiego") or a house number of 3-5 digits ("7534 Þorsteinsgata"),
+// before a house number that ends the phrase ("Joaquin Suarez 2906."), or a compound
+// with a street word ("Brucker Bundesstrasse").
+bool InStreetAddress(std::string_view text, size_t start, size_t end) {
+  const std::string name = Lower(text.substr(start, end - start));
+  for (const char* word : {"strasse", "straße", "gata", "gatan", "katu", "vej", "veien", "utca", "ulica", "gasse",
+                           "straat", "laan", "street", "avenue"}) {
+    if (name.find(word) != std::string::npos) return true;
+  }
+  size_t line = text.rfind('\n', start == 0 ? 0 : start - 1);
+  line = line == std::string_view::npos ? 0 : line + 1;
+  const std::string before = Lower(text.substr(line, start - line));
+  if (HasContext("^rua$|^ul.|^ulica$|^via$|^calle$|^avenida$|^av.|^rue$|^carrer$|^strada$|^viale$", before, true)) {
+    return true;
+  }
+  size_t digits = 0, at = start;
+  while (at > 0 && text[at - 1] == ' ') --at;
+  while (at > 0 && std::isdigit(static_cast<unsigned char>(text[at - 1]))) --at, ++digits;
+  if (digits >= 3 && digits <= 5 && at < start && (at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1])))) {
+    return true;
+  }
+  size_t next = end;
+  while (next < text.size() && text[next] == ' ') ++next;
+  size_t number = 0;
+  while (next + number < text.size() && std::isdigit(static_cast<unsigned char>(text[next + number]))) ++number;
+  const size_t after = next + number;
+  return next > end && number >= 1 && number <= 5 &&
+         (after == text.size() || text[after] == ',' || text[after] == '\n' ||
+          (text[after] == '.' && (after + 1 == text.size() || text[after + 1] == ' ' || text[after + 1] == '\n')));
+}
+
 }  // namespace
 
 struct Guard::Rep {
@@ -272,6 +304,7 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     for (Span& s : rep_->ner->Find(text)) {
       if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
       s.score = rep_->options.ner_score;
+      if (s.type == "PERSON" && InStreetAddress(text, s.start, s.end)) s.type = "LOCATION";
       tagged.push_back(std::move(s));
     }
   }

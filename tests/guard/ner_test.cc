@@ -92,6 +92,28 @@ TEST(NerTest, ANameJustBeforeANumberCuesAPhone) {
   EXPECT_TRUE(phones("Hi, Kenji Weber 2023 04 05, cannot open Teams.").empty());
 }
 
+// A name the tagger finds in a street address is the street's: a place.
+TEST(NerTest, NamesInStreetAddressesArePlaces) {
+  auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const std::string path = TempPath("streets.flner");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto g = Guard::Create({.ner_model = path});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  // The type of the finding that covers `name` in `text`.
+  auto typed = [&](const std::string& text, const std::string& name) {
+    std::vector<Span> spans;
+    EXPECT_TRUE(g->Find(text, &spans).ok());
+    const size_t at = text.find(name);
+    for (const Span& s : spans)
+      if (s.start <= at && at + name.size() <= s.end) return s.type;
+    return std::string("none");
+  };
+  EXPECT_EQ(typed("Hi, Kenji Weber from Globex in Lyon cannot open Teams.", "Kenji Weber"), "PERSON");
+  EXPECT_EQ(typed("Send it to Rua Kenji Weber from Globex.", "Kenji Weber"), "LOCATION");
+  EXPECT_EQ(typed("Send it to 7534 Kenji Weber from Globex.", "Kenji Weber"), "LOCATION");
+}
+
 TEST(NerTest, SaveLoadRoundTripAndCorruptFiles) {
   auto m = NerModel::Train(Corpus(100, 0), {.epochs = 3, .bucket_bits = 12});
   ASSERT_TRUE(m.ok());
