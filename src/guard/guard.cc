@@ -170,6 +170,33 @@ bool InStreetAddress(std::string_view text, size_t start, size_t end) {
           (text[after] == '.' && (after + 1 == text.size() || text[after + 1] == ' ' || text[after + 1] == '\n')));
 }
 
+// Whether a name the tagger found is part of a company's: it ends with a company word, or
+// the words after it on its line, capitalised names joined by "," and "and", end with one
+// ("Russell Investments", "Davis, Reynolds and Williamson Orchestra").
+bool InCompanyName(std::string_view text, size_t start, size_t end) {
+  static constexpr const char* kCompany =
+      "^inc$|^inc.|^incorporated$|^llc$|^ltd$|^ltd.|^plc$|^corp$|^corp.|^corporation$|^group$|^holdings$|"
+      "^investments$|^partners$|^gmbh$|^ag$|^bank$|^orchestra$|^foundation$|^associates$|^consulting$|"
+      "^solutions$|^technologies$|^systems$|^company$|^co.$|^&$";
+  const std::string name = Lower(text.substr(start, end - start));
+  const size_t last_space = name.rfind(' ');
+  if (HasContext(kCompany, last_space == std::string::npos ? name : name.substr(last_space + 1))) return true;
+  // Up to five words after it: names, "and", "&" or commas, then a company word.
+  size_t at = end;
+  for (int words = 0; words < 5; ++words) {
+    while (at < text.size() && (text[at] == ' ' || text[at] == ',')) ++at;
+    size_t stop = at;
+    while (stop < text.size() && text[stop] != ' ' && text[stop] != ',' && text[stop] != '\n') ++stop;
+    if (stop == at) return false;
+    const std::string word = Lower(text.substr(at, stop - at));
+    if (HasContext(kCompany, word)) return true;
+    const bool joiner = word == "and";
+    if (!joiner && !std::isupper(static_cast<unsigned char>(text[at]))) return false;
+    at = stop;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct Guard::Rep {
@@ -305,6 +332,7 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
       s.score = rep_->options.ner_score;
       if (s.type == "PERSON" && InStreetAddress(text, s.start, s.end)) s.type = "LOCATION";
+      if (s.type == "PERSON" && InCompanyName(text, s.start, s.end)) s.type = "ORGANIZATION";
       tagged.push_back(std::move(s));
     }
   }

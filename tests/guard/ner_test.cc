@@ -92,8 +92,9 @@ TEST(NerTest, ANameJustBeforeANumberCuesAPhone) {
   EXPECT_TRUE(phones("Hi, Kenji Weber 2023 04 05, cannot open Teams.").empty());
 }
 
-// A name the tagger finds in a street address is the street's: a place.
-TEST(NerTest, NamesInStreetAddressesArePlaces) {
+// A name the tagger finds in a street address is the street's: a place; in a company's
+// name, the company's.
+TEST(NerTest, NamesInStreetAddressesAndCompaniesAreNotPeople) {
   auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   const std::string path = TempPath("streets.flner");
@@ -112,6 +113,9 @@ TEST(NerTest, NamesInStreetAddressesArePlaces) {
   EXPECT_EQ(typed("Hi, Kenji Weber from Globex in Lyon cannot open Teams.", "Kenji Weber"), "PERSON");
   EXPECT_EQ(typed("Send it to Rua Kenji Weber from Globex.", "Kenji Weber"), "LOCATION");
   EXPECT_EQ(typed("Send it to 7534 Kenji Weber from Globex.", "Kenji Weber"), "LOCATION");
+  // And one followed by a company word, or by more names ending with one, is a company's.
+  EXPECT_EQ(typed("Hi, Kenji Weber and Partners from Globex in Lyon cannot open Teams.", "Kenji"), "ORGANIZATION");
+  EXPECT_EQ(typed("Hi, Kenji Weber and Mei from Globex in Lyon cannot open Teams.", "Kenji"), "PERSON");
 }
 
 TEST(NerTest, SaveLoadRoundTripAndCorruptFiles) {
