@@ -138,10 +138,21 @@ bool NameCueShape(std::string_view v) {
   return !year;
 }
 
+// Whether a span the tagger found can be a name at all: no Latin-1 symbol (U+0080-U+00BF:
+// "¿", "½", no-break space) and no replacement character, which mojibake is made of.
+bool NameLike(std::string_view span) {
+  for (size_t i = 0; i + 1 < span.size(); ++i) {
+    const auto a = static_cast<unsigned char>(span[i]), b = static_cast<unsigned char>(span[i + 1]);
+    if (a == 0xC2 && b >= 0x80 && b <= 0xBF) return false;
+    if (a == 0xEF && b == 0xBF && i + 2 < span.size() && static_cast<unsigned char>(span[i + 2]) == 0xBD) return false;
+  }
+  return true;
+}
+
 // Whether a name the tagger found is a street's: after a street word ("Rua Cyro Schmutzer
 // Franco", "ul. Więckowskiego") or a house number of 3-5 digits ("7534 Þorsteinsgata"),
-// before a house number that ends the phrase ("Joaquin Suarez 2906."), or a compound
-// with a street word ("Brucker Bundesstrasse").
+// before a street word ("Sidi Lakhmi street") or a house number that ends the phrase
+// ("Joaquin Suarez 2906."), or a compound with a street word ("Brucker Bundesstrasse").
 bool InStreetAddress(std::string_view text, size_t start, size_t end) {
   const std::string name = Lower(text.substr(start, end - start));
   for (const char* word : {"strasse", "straße", "gata", "gatan", "katu", "vej", "veien", "utca", "ulica", "gasse",
@@ -151,7 +162,8 @@ bool InStreetAddress(std::string_view text, size_t start, size_t end) {
   size_t line = text.rfind('\n', start == 0 ? 0 : start - 1);
   line = line == std::string_view::npos ? 0 : line + 1;
   const std::string before = Lower(text.substr(line, start - line));
-  if (HasContext("^rua$|^ul.|^ulica$|^via$|^calle$|^avenida$|^av.|^rue$|^carrer$|^strada$|^viale$", before, true)) {
+  if (HasContext("^rua$|^ul.|^ulica$|^via$|^calle$|^avenida$|^av.|^av$|^rue$|^carrer$|^strada$|^viale$", before,
+                 true)) {
     return true;
   }
   size_t digits = 0, at = start;
@@ -162,6 +174,11 @@ bool InStreetAddress(std::string_view text, size_t start, size_t end) {
   }
   size_t next = end;
   while (next < text.size() && text[next] == ' ') ++next;
+  const size_t word_end = std::min(text.find_first_of(" ,.\n", next), text.size());
+  if (next > end && HasContext("^street$|^st$|^road$|^rd$|^avenue$|^ave$|^boulevard$|^blvd$|^lane$|^drive$|^square$|"
+                               "^strasse$|^straße$", Lower(text.substr(next, word_end - next)))) {
+    return true;
+  }
   size_t number = 0;
   while (next + number < text.size() && std::isdigit(static_cast<unsigned char>(text[next + number]))) ++number;
   const size_t after = next + number;
@@ -330,6 +347,7 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
   if (rep_->ner != nullptr && rep_->options.ner_score >= rep_->options.min_score) {
     for (Span& s : rep_->ner->Find(text)) {
       if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
+      if (!NameLike(text.substr(s.start, s.end - s.start))) continue;
       s.score = rep_->options.ner_score;
       if (s.type == "PERSON" && InStreetAddress(text, s.start, s.end)) s.type = "LOCATION";
       if (s.type == "PERSON" && InCompanyName(text, s.start, s.end)) s.type = "ORGANIZATION";
