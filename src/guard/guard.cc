@@ -194,11 +194,12 @@ bool InCompanyName(std::string_view text, size_t start, size_t end) {
   static constexpr const char* kCompany =
       "^inc$|^inc.|^incorporated$|^llc$|^ltd$|^ltd.|^plc$|^corp$|^corp.|^corporation$|^group$|^holdings$|"
       "^investments$|^partners$|^gmbh$|^ag$|^bank$|^orchestra$|^foundation$|^associates$|^consulting$|"
-      "^solutions$|^technologies$|^systems$|^company$|^co.$|^&$";
+      "^solutions$|^technologies$|^systems$|^company$|^co.$";
   const std::string name = Lower(text.substr(start, end - start));
   const size_t last_space = name.rfind(' ');
   if (HasContext(kCompany, last_space == std::string::npos ? name : name.substr(last_space + 1))) return true;
-  // Up to five words after it: names, "and", "&" or commas, then a company word.
+  // Up to five words after it: names, "and" or commas, then a company word ("&" joins
+  // people as often: "Jason & Michelle").
   size_t at = end;
   for (int words = 0; words < 5; ++words) {
     while (at < text.size() && (text[at] == ' ' || text[at] == ',')) ++at;

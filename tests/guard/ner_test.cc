@@ -116,6 +116,7 @@ TEST(NerTest, NamesInStreetAddressesAndCompaniesAreNotPeople) {
   // And one followed by a company word, or by more names ending with one, is a company's.
   EXPECT_EQ(typed("Hi, Kenji Weber and Partners from Globex in Lyon cannot open Teams.", "Kenji"), "ORGANIZATION");
   EXPECT_EQ(typed("Hi, Kenji Weber and Mei from Globex in Lyon cannot open Teams.", "Kenji"), "PERSON");
+  EXPECT_EQ(typed("Hi, Kenji Weber & Mei from Globex in Lyon cannot open Teams.", "Kenji"), "PERSON");
 }
 
 TEST(NerTest, SaveLoadRoundTripAndCorruptFiles) {
