@@ -141,8 +141,17 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
   if (a.read) Sync(ith);  // another thread may still be reading the previous acts
   const size_t row_bytes = tk->ActBytes(n);
   assert(rows * row_bytes <= acts.size());
-  const auto [begin, end] = Share(rows, ith, n_threads);
-  for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
+  if (rows == 1 && n_threads > 1 && tk->quantize_blocks != nullptr) {
+    // Generation: one row, rounded by all threads in pairs of blocks, so that none waits
+    // while another rounds it alone.
+    const int64_t nb = n / TypeInfo(static_cast<uint32_t>(tk->act_type))->block;
+    const auto [p0, p1] = Share((nb + 1) / 2, ith, n_threads);
+    const int64_t b0 = 2 * p0, b1 = std::min(nb, 2 * p1);
+    if (b0 < b1) tk->quantize_blocks(input, acts.data(), n, b0, b1);
+  } else {
+    const auto [begin, end] = Share(rows, ith, n_threads);
+    for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
+  }
   Sync(ith);
   if (UsesGemm(tk, rows)) {  // laid out once for every chunk of weight rows
     const auto [g_begin, g_end] = Share((rows + 15) / 16, ith, n_threads);

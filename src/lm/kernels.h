@@ -74,6 +74,11 @@ static inline void ScaleMinK4(int j, const uint8_t* q, uint8_t* scale, uint8_t* 
 
 // Rounds one row of n activations to the vec-dot type.
 using QuantizeFn = void (*)(const float* x, void* out, int64_t n);
+// The part of one activation row that blocks [block_begin, block_end) of the vec-dot type
+// make, in the row's layout (x and out point at the whole row): so that threads can
+// round one row together. block_begin is even; ranges that cover every block write
+// exactly what `quantize` writes.
+using QuantizeBlocksFn = void (*)(const float* x, void* out, int64_t n, int64_t block_begin, int64_t block_end);
 // out[c * out_stride + r] = <weight row r, activation row c> for r < nr <= 4, c < nc <= 4
 // (the output is token-major, like the activations).
 // Rows are n values long; w and x point at row 0, rows are w_stride / x_stride bytes apart.
@@ -102,6 +107,8 @@ struct TypeKernels {
   GemmFn gemm = nullptr;
   PackActsFn pack_acts = nullptr;
   size_t (*packed_bytes)(int64_t n, int rows) = nullptr;  // of pack_acts' output
+  // `quantize` by blocks, when a set has it; nullptr: one thread rounds a row.
+  QuantizeBlocksFn quantize_blocks = nullptr;
 
   size_t ActBytes(int64_t n) const { return act_bytes != nullptr ? act_bytes(n) : RowBytes(act_type, n); }
 };

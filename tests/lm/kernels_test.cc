@@ -571,6 +571,38 @@ TEST_P(KernelSetTest, ActivationQuantisersMatchScalar) {
   }
 }
 
+// Threads round one generation row together by pairs of blocks: any split into even-
+// aligned ranges writes the same bytes as one call for the whole row, and nothing past it.
+TEST_P(KernelSetTest, QuantisingByBlocksMatchesTheWholeRow) {
+  std::mt19937 rng(12);
+  int tested = 0;
+  for (GgmlType type : {GgmlType::kQ8_0, GgmlType::kQ4_0, GgmlType::kQ5_0}) {
+    const TypeKernels* tk = set_->For(type);
+    if (tk->quantize_blocks == nullptr) continue;
+    for (int64_t n : {32, 96, 160, 896, 1056, 4864}) {
+      const std::vector<float> x = RandomRow(rng, n);
+      const int64_t nb = n / 32;
+      const size_t bytes = tk->ActBytes(n);
+      std::vector<uint8_t> whole(bytes + kPad, 0xAB);
+      tk->quantize(x.data(), whole.data(), n);
+      // Splits: one range, two, three uneven ones (boundaries even, clipped to nb).
+      for (const std::vector<int64_t>& cuts : {std::vector<int64_t>{}, {2}, {nb / 2 / 2 * 2}, {2, nb / 3 / 2 * 2 + 2}}) {
+        std::vector<int64_t> bounds = {0};
+        for (int64_t c : cuts)
+          if (c > bounds.back() && c < nb) bounds.push_back(c);
+        bounds.push_back(nb);
+        std::vector<uint8_t> parts(bytes + kPad, 0xAB);
+        for (size_t i = 0; i + 1 < bounds.size(); ++i)  // the last range first: order must not matter
+          tk->quantize_blocks(x.data(), parts.data(), n, bounds[bounds.size() - 2 - i], bounds[bounds.size() - 1 - i]);
+        EXPECT_EQ(parts, whole) << TypeInfo(static_cast<uint32_t>(type))->name << " n=" << n << ", "
+                                << bounds.size() - 1 << " ranges";
+      }
+      ++tested;
+    }
+  }
+  if (tested == 0) GTEST_SKIP() << set_->name << " rounds a row on one thread";
+}
+
 TEST_P(KernelSetTest, AttentionHelpersMatchScalarAndFloat64) {
   const KernelSet& scalar = kernels::ScalarKernels();
   std::mt19937 rng(9);
