@@ -188,8 +188,11 @@ class ThreadPool {
   std::condition_variable cv_, done_cv_;
   const std::function<void(int, size_t, size_t)>* job_ = nullptr;
   size_t job_n_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
+  // Written under mu_, read without it too: workers and the caller spin on them briefly
+  // before they sleep, since a job often follows the last within microseconds (one per
+  // generated token) and a wake-up costs tens of them.
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
   bool stop_ = false;
 };
 
