@@ -125,7 +125,14 @@ struct Session::State {
   // out (rows x n_out, token-major with stride out_stride) [+]= input x W^T; needs the
   // acts of Quantize. Each thread does its share of W's rows.
   void MatMul(int ith, const WeightView& w, int rows, float* out, int64_t out_stride, bool accumulate);
-  void RmsNorm(int ith, float* out, const float* in, const std::vector<float>& weight, int first, int rows);
+  // input (rows x n) made by make(row, begin, end), which writes elements [begin, end) of
+  // a row, then rounded for type's products into acts. In generation each thread makes and
+  // rounds its own pairs of blocks of the one row, so that no thread waits while another
+  // works alone; otherwise the rows are made by all threads, then rounded.
+  template <class Make>
+  void MakeAndQuantize(int ith, const float* input, int rows, int64_t n, GgmlType type, Make make);
+  // The RMS norm's factor for one row of n values.
+  float RmsScale(const float* row, int n) const;
   void RopeAndCache(int ith, int layer, const Model::Layer& L);
   void Attention(int ith, int layer);
 };
@@ -197,24 +204,41 @@ void Session::State::MatMul(int ith, const WeightView& w, int rows, float* out, 
   }
 }
 
-void Session::State::RmsNorm(int ith, float* out, const float* in, const std::vector<float>& weight, int first,
-                             int rows) {
-  const int n = c->n_embd;
-  const auto [begin, end] = Share(rows, ith, n_threads);
-  for (int64_t t = begin; t < end; ++t) {
-    const float* xi = in + (first + t) * n;
-    // Four partial sums: one chain of dependent additions took a few µs per row, and in
-    // generation every other thread waits for it.
-    double part[4] = {0, 0, 0, 0};
-    int i = 0;
-    for (; i + 4 <= n; i += 4)
-      for (int j = 0; j < 4; ++j) part[j] += static_cast<double>(xi[i + j]) * xi[i + j];
-    for (; i < n; ++i) part[0] += static_cast<double>(xi[i]) * xi[i];
-    const double sum = (part[0] + part[1]) + (part[2] + part[3]);
-    const float scale = 1.0f / std::sqrt(static_cast<float>(sum / n) + c->rms_eps);
-    float* o = out + t * n;
-    for (int i = 0; i < n; ++i) o[i] = xi[i] * scale * weight[i];
+float Session::State::RmsScale(const float* row, int n) const {
+  // Four partial sums: one chain of dependent additions took a few µs per row, and in
+  // generation every other thread waited for it.
+  double part[4] = {0, 0, 0, 0};
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; ++j) part[j] += static_cast<double>(row[i + j]) * row[i + j];
+  for (; i < n; ++i) part[0] += static_cast<double>(row[i]) * row[i];
+  const double sum = (part[0] + part[1]) + (part[2] + part[3]);
+  return 1.0f / std::sqrt(static_cast<float>(sum / n) + c->rms_eps);
+}
+
+template <class Make>
+void Session::State::MakeAndQuantize(int ith, const float* input, int rows, int64_t n, GgmlType type, Make make) {
+  const kernels::TypeKernels* tk = ks->For(type);
+  ActsState& a = acts_state[ith];
+  if (rows == 1 && n_threads > 1 && tk->quantize_blocks != nullptr) {
+    if (a.read) Sync(ith);  // another thread may still be reading the previous acts
+    const int64_t block = TypeInfo(static_cast<uint32_t>(tk->act_type))->block, nb = n / block;
+    const auto [p0, p1] = Share((nb + 1) / 2, ith, n_threads);
+    const int64_t b0 = 2 * p0, b1 = std::min(nb, 2 * p1);
+    if (b0 < b1) {
+      make(0, b0 * block, b1 * block);
+      tk->quantize_blocks(input, acts.data(), n, b0, b1);
+    }
+    Sync(ith);
+    a.of = input;
+    a.quantize = tk->quantize;
+    return;
   }
+  const auto [begin, end] = Share(rows, ith, n_threads);
+  for (int64_t t = begin; t < end; ++t) make(static_cast<int>(t), 0, n);
+  Invalidate(ith);
+  Sync(ith);
+  Quantize(ith, input, rows, n, type);
 }
 
 // Biases, RoPE on q and k, and k, v into the cache, for this thread's tokens.
@@ -317,13 +341,19 @@ void Session::State::Forward(int ith) {
   }
   Invalidate(ith);
   Sync(ith);
+  // xb row t = RMS norm of x row first + t, times the weights (elements [begin, end)).
+  auto norm = [&](const std::vector<float>& weight, int first) {
+    return [&, first](int t, int64_t begin, int64_t end) {
+      const float* xi = x.data() + static_cast<int64_t>(first + t) * n;
+      const float scale = RmsScale(xi, n);
+      float* o = xb.data() + static_cast<int64_t>(t) * n;
+      for (int64_t i = begin; i < end; ++i) o[i] = xi[i] * scale * weight[i];
+    };
+  };
   for (int l = 0; l < c->n_layer; ++l) {
     const Model::Layer& L = w->layers[l];
     // Attention block: x += Wo · attention(rope(Wq·xb), rope(Wk·xb), Wv·xb), xb = norm(x).
-    RmsNorm(ith, xb.data(), x.data(), L.attn_norm, 0, T);
-    Invalidate(ith);
-    Sync(ith);
-    Quantize(ith, xb.data(), T, n, L.wq.type);
+    MakeAndQuantize(ith, xb.data(), T, n, L.wq.type, norm(L.attn_norm, 0));
     MatMul(ith, L.wq, T, q.data(), q_dim, false);
     Quantize(ith, xb.data(), T, n, L.wk.type);
     MatMul(ith, L.wk, T, k.data(), kv_dim, false);
@@ -338,30 +368,22 @@ void Session::State::Forward(int ith) {
     MatMul(ith, L.wo, T, x.data(), n, true);
     Sync(ith);
     // Feed-forward block: x += Wdown · (silu(Wgate·xb) * (Wup·xb)), xb = norm(x).
-    RmsNorm(ith, xb.data(), x.data(), L.ffn_norm, 0, T);
-    Invalidate(ith);
-    Sync(ith);
-    Quantize(ith, xb.data(), T, n, L.w_gate.type);
+    MakeAndQuantize(ith, xb.data(), T, n, L.w_gate.type, norm(L.ffn_norm, 0));
     MatMul(ith, L.w_gate, T, hb.data(), c->n_ff, false);
     Quantize(ith, xb.data(), T, n, L.w_up.type);
     MatMul(ith, L.w_up, T, hb2.data(), c->n_ff, false);
     Sync(ith);
-    {
-      const auto [begin, end] = Share(static_cast<int64_t>(T) * c->n_ff, ith, n_threads);
-      for (int64_t i = begin; i < end; ++i) hb[i] = hb[i] / (1.0f + std::exp(-hb[i])) * hb2[i];
-    }
-    Invalidate(ith);
-    Sync(ith);
-    Quantize(ith, hb.data(), T, c->n_ff, L.w_down.type);
+    MakeAndQuantize(ith, hb.data(), T, c->n_ff, L.w_down.type, [&](int t, int64_t begin, int64_t end) {
+      float* g = hb.data() + t * c->n_ff;
+      const float* u = hb2.data() + t * c->n_ff;
+      for (int64_t i = begin; i < end; ++i) g[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
+    });
     MatMul(ith, L.w_down, T, x.data(), n, true);
     Sync(ith);
   }
   // Logits for the tokens asked for: out = W_out · norm(x).
   const int rows = T - first_logit;
-  RmsNorm(ith, xb.data(), x.data(), w->output_norm, first_logit, rows);
-  Invalidate(ith);
-  Sync(ith);
-  Quantize(ith, xb.data(), rows, n, w->output.type);
+  MakeAndQuantize(ith, xb.data(), rows, n, w->output.type, norm(w->output_norm, first_logit));
   MatMul(ith, w->output, rows, logits_out, c->n_vocab, false);
   Sync(ith);
 }
