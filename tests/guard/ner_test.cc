@@ -65,15 +65,21 @@ TEST(NerTest, LearnsNamesAndGeneralisesToUnseenCombinations) {
                      {"PERSON", "Kenji Weber"}, {"ORGANIZATION", "Globex"}, {"LOCATION", "Lyon"}}));
 }
 
+// A guard whose name tagger was trained on Corpus: it finds "Kenji Weber" in sentences
+// shaped like the corpus's.
+Result<Guard> GuardWithTagger() {
+  auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
+  if (!m.ok()) return m.status();
+  const std::string path = TempPath("tagger.flner");
+  FL_RETURN_IF_ERROR(m->Save(path));
+  return Guard::Create({.ner_model = path});
+}
+
 // A person's name just before a number that ends the phrase is a phone cue of its own
 // ("Kenji Weber, 4515986."); the same number after a word that is not a name or followed
 // by more words, or a dotted version or a date after the name, is not a phone.
 TEST(NerTest, ANameJustBeforeANumberCuesAPhone) {
-  auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  const std::string path = TempPath("names.flner");
-  ASSERT_TRUE(m->Save(path).ok());
-  auto g = Guard::Create({.ner_model = path});
+  auto g = GuardWithTagger();
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   auto phones = [&](const std::string& text) {
     std::vector<Span> spans;
@@ -95,11 +101,7 @@ TEST(NerTest, ANameJustBeforeANumberCuesAPhone) {
 // A name the tagger finds in a street address is the street's: a place; in a company's
 // name, the company's.
 TEST(NerTest, NamesInStreetAddressesAndCompaniesAreNotPeople) {
-  auto m = NerModel::Train(Corpus(300, 0), {.epochs = 5});
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  const std::string path = TempPath("streets.flner");
-  ASSERT_TRUE(m->Save(path).ok());
-  auto g = Guard::Create({.ner_model = path});
+  auto g = GuardWithTagger();
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   // The type of the finding that covers `name` in `text`.
   auto typed = [&](const std::string& text, const std::string& name) {
