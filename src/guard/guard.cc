@@ -159,8 +159,10 @@ bool InStreetAddress(std::string_view text, size_t start, size_t end) {
                            "straat", "laan", "street", "avenue"}) {
     if (name.find(word) != std::string::npos) return true;
   }
-  size_t line = text.rfind('\n', start == 0 ? 0 : start - 1);
-  line = line == std::string_view::npos ? 0 : line + 1;
+  // The 16 bytes before it on its line (a street word is just before).
+  size_t line = start > 16 ? start - 16 : 0;
+  const size_t newline = text.substr(line, start - line).rfind('\n');
+  if (newline != std::string_view::npos) line += newline + 1;
   const std::string before = Lower(text.substr(line, start - line));
   if (HasContext("^rua$|^ul.|^ulica$|^via$|^calle$|^avenida$|^av.|^av$|^rue$|^carrer$|^strada$|^viale$", before,
                  true)) {
@@ -336,12 +338,16 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       protected_ranges.emplace_back(ov[0], ov[1]);
     }));
   }
-  auto overlaps_protected = [&](size_t s, size_t e) {
-    for (const auto& [ps, pe] : protected_ranges) {
-      if (s < pe && ps < e) return true;
-    }
-    return false;
-  };
+  // Merged into disjoint ranges (protected matches may overlap each other).
+  std::sort(protected_ranges.begin(), protected_ranges.end());
+  internal::Ranges protect;
+  for (size_t i = 0; i < protected_ranges.size();) {
+    size_t start = protected_ranges[i].first, end = protected_ranges[i].second;
+    for (++i; i < protected_ranges.size() && protected_ranges[i].first < end; ++i)
+      end = std::max(end, protected_ranges[i].second);
+    protect.Add(start, end, 0);
+  }
+  auto overlaps_protected = [&](size_t s, size_t e) { return protect.Overlapping(s, e) != nullptr; };
 
   // The tagger's names first: a number right after a person's name is a cue of its own.
   std::vector<Span> tagged;
@@ -361,13 +367,18 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
   // Novak on …", a signature's last line; not the "3747 3911" of "3747 3911 Fourth
   // Avenue" under a company's name. The names are the tagger's and the letter frame's
   // (those recognisers run before the phones).
+  std::multiset<size_t> name_ends;  // of the names found so far
+  for (const Span& k : tagged)
+    if (k.type == "PERSON") name_ends.insert(k.end);
+  size_t names_seen = 0;  // found[0, names_seen) are in name_ends
   auto after_name = [&](size_t at, size_t end) {
     size_t next = end;
     while (next < text.size() && text[next] == ' ') ++next;
     if (next < text.size() && std::isalnum(static_cast<unsigned char>(text[next]))) return false;
-    auto names_it = [&](const Span& k) {
-      if (k.type != "PERSON" || k.end > at || at - k.end > 6) return false;
-      std::string gap = Lower(text.substr(k.end, at - k.end));
+    for (; names_seen < found.size(); ++names_seen)
+      if (found[names_seen].type == "PERSON") name_ends.insert(found[names_seen].end);
+    auto names_it = [&](size_t name_end) {
+      std::string gap = Lower(text.substr(name_end, at - name_end));
       for (const char* word : {"on", "at", "tel", "ph"}) {
         const size_t w = gap.find(word);
         if (w != std::string::npos) {
@@ -377,7 +388,9 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       }
       return gap.find_first_not_of(" \t\n,:;(-/|") == std::string::npos;
     };
-    return std::any_of(tagged.begin(), tagged.end(), names_it) || std::any_of(found.begin(), found.end(), names_it);
+    for (auto it = name_ends.lower_bound(at >= 6 ? at - 6 : 0); it != name_ends.end() && *it <= at; ++it)
+      if (names_it(*it)) return true;
+    return false;
   };
 
   for (const Compiled& c : rep_->recognisers) {
@@ -448,10 +461,11 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
     return a.start < b.start;
   });
+  internal::Ranges kept;  // value: the index in spans
   for (Span& f : found) {
-    const bool clash = std::any_of(spans->begin(), spans->end(),
-                                   [&](const Span& k) { return f.start < k.end && k.start < f.end; });
-    if (!clash) spans->push_back(std::move(f));
+    if (kept.Overlapping(f.start, f.end) != nullptr) continue;
+    kept.Add(f.start, f.end, spans->size());
+    spans->push_back(std::move(f));
   }
   // A name found once marks its other whole-word occurrences in the text too: "Maria
   // Lopez" in a greeting, "Lopez" alone three lines later.
@@ -473,17 +487,17 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if ((at > 0 && word_byte(text[at - 1])) || (end < text.size() && word_byte(text[end]))) continue;
       // The tagger's place or organisation on exactly this word is the name again:
       // "directed by Anna Adamska and starring Adamska".
-      auto same = std::find_if(spans->begin(), spans->end(), [&](const Span& k) {
-        return k.start == at && k.end == end && k.recogniser == "ner" && k.type != "PERSON";
-      });
-      if (same != spans->end()) {
-        same->type = "PERSON";
-        same->recogniser = "name-repeat";
+      if (const size_t* index = kept.Overlapping(at, end)) {
+        Span& k = (*spans)[*index];
+        if (k.start == at && k.end == end && k.recogniser == "ner" && k.type != "PERSON") {
+          k.type = "PERSON";
+          k.recogniser = "name-repeat";
+        }
         continue;
       }
-      const bool covered = std::any_of(spans->begin(), spans->end(),
-                                       [&](const Span& k) { return at < k.end && k.start < end; });
-      if (!covered && !overlaps_protected(at, end)) spans->push_back({at, end, "PERSON", 0.8, "name-repeat"});
+      if (overlaps_protected(at, end)) continue;
+      kept.Add(at, end, spans->size());
+      spans->push_back({at, end, "PERSON", 0.8, "name-repeat"});
     }
   }
   std::sort(spans->begin(), spans->end(), [](const Span& a, const Span& b) { return a.start < b.start; });

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "guard/guard.h"
+#include "guard/recognisers.h"
 
 namespace fl::guard {
 
@@ -30,15 +31,19 @@ std::string Pseudonymizer::Redact(std::string_view text, const std::vector<Span>
   }
   // 2. A value once found in this thread is replaced wherever else it occurs as a whole
   //    word ("Hi Maria, ..." then "Maria said ..."), even where no recogniser fires.
+  internal::Ranges marked;
+  for (const auto& [s, e] : marks) {
+    if (marked.Overlapping(s.start, s.end) == nullptr) marked.Add(s.start, s.end, 0);
+  }
   for (size_t e = 0; e < entries_.size(); ++e) {
     const std::string& v = entries_[e].value;
     if (v.size() < 3) continue;
     for (size_t at = text.find(v); at != std::string_view::npos; at = text.find(v, at + 1)) {
       const size_t end = at + v.size();
       if ((at > 0 && IsWordByte(text[at - 1])) || (end < text.size() && IsWordByte(text[end]))) continue;
-      const bool covered = std::any_of(marks.begin(), marks.end(),
-                                       [&](const auto& m) { return at < m.first.end && m.first.start < end; });
-      if (!covered) marks.push_back({Span{at, end, entries_[e].type, 1.0, "thread"}, e});
+      if (marked.Overlapping(at, end) != nullptr) continue;
+      marked.Add(at, end, 0);
+      marks.push_back({Span{at, end, entries_[e].type, 1.0, "thread"}, e});
     }
   }
   std::sort(marks.begin(), marks.end(), [](const auto& a, const auto& b) { return a.first.start < b.first.start; });

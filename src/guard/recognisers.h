@@ -4,12 +4,33 @@
 // before the finding.
 #pragma once
 
+#include <iterator>
+#include <map>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fl::guard::internal {
 
 using Validator = bool (*)(std::string_view);
+
+// Disjoint [start, end) ranges of a text, each with a value, found by overlap in O(log n):
+// the findings kept so far, the protected spans, the marks of a redaction. Scanning a
+// list instead made a hostile megabyte of names and numbers take minutes.
+class Ranges {
+ public:
+  // The value of the range that overlaps [s, e), or nullptr.
+  size_t* Overlapping(size_t s, size_t e) {
+    auto it = map_.lower_bound(s);
+    if (it != map_.end() && it->first < e) return &it->second.second;
+    if (it != map_.begin() && std::prev(it)->second.first > s) return &std::prev(it)->second.second;
+    return nullptr;
+  }
+  void Add(size_t s, size_t e, size_t value) { map_.emplace(s, std::make_pair(e, value)); }
+
+ private:
+  std::map<size_t, std::pair<size_t, size_t>> map_;  // start -> (end, value)
+};
 
 struct Recogniser {
   const char* name;

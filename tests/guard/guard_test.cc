@@ -267,6 +267,14 @@ TEST(GuardTest, HostileInputFailsClosedOrQuickly) {
     Status st = big.Find(text, &spans);
     EXPECT_TRUE(st.ok() || st.code() == StatusCode::kResourceExhausted) << st.ToString();
   }
+  // Many findings: each name and number is found, and looking up overlaps, names before
+  // numbers and earlier findings stays logarithmic (this took half a minute when it was a
+  // scan of every finding so far).
+  std::string many;
+  for (int i = 0; i < 20000; ++i) many += "Hello John Smith, 4515986. ";
+  ASSERT_TRUE(big.Find(many, &spans).ok());
+  EXPECT_EQ(spans.size(), 40000u);
+  EXPECT_EQ(std::count_if(spans.begin(), spans.end(), [](const Span& x) { return x.type == "PHONE"; }), 20000);
   // Invalid UTF-8 is scanned as bytes, never crashes.
   ASSERT_TRUE(big.Find(std::string("\xff\xfe mail a@b.example.com \xc3", 27), &spans).ok());
   EXPECT_EQ(spans.size(), 1u);
@@ -312,6 +320,17 @@ TEST(PseudonymizerTest, AValueFoundOnceIsReplacedEverywhereInTheThread) {
   EXPECT_EQ(rebuilt->Redact("Ola", {{0, 3, "PERSON", 1, "t"}}), "<PERSON_2>") << "numbering continues";
   EXPECT_FALSE(Pseudonymizer::FromEntries({{"EMAIL_1", "EMAIL", "x"}}).ok());
   EXPECT_FALSE(Pseudonymizer::FromEntries({{"<EMAIL_1>", "EMAIL", "x"}, {"<EMAIL_1>", "EMAIL", "y"}}).ok());
+  // A long thread with the same finding thousands of times: every occurrence replaced.
+  std::string many;
+  for (int i = 0; i < 20000; ++i) many += "Hi Maria, Maria and Maria. ";
+  ASSERT_TRUE(g.Find(many, &spans).ok());
+  const std::string redacted = Pseudonymizer().Redact(many, spans);
+  EXPECT_EQ(redacted.find("Maria"), std::string::npos);
+  size_t placeholders = 0;
+  for (size_t at = redacted.find("<PERSON_1>"); at != std::string::npos; at = redacted.find("<PERSON_1>", at + 1)) {
+    ++placeholders;
+  }
+  EXPECT_EQ(placeholders, 60000u);
 }
 
 }  // namespace
