@@ -480,11 +480,10 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       }
     }
   }
-  auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) || c == '_'; };
+  internal::WordIndex words(text);
   for (const std::string& part : name_parts) {
-    for (size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1)) {
+    words.ForEachWholeWord(part, [&](size_t at) {
       const size_t end = at + part.size();
-      if ((at > 0 && word_byte(text[at - 1])) || (end < text.size() && word_byte(text[end]))) continue;
       // The tagger's place or organisation on exactly this word is the name again:
       // "directed by Anna Adamska and starring Adamska".
       if (const size_t* index = kept.Overlapping(at, end)) {
@@ -493,12 +492,12 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
           k.type = "PERSON";
           k.recogniser = "name-repeat";
         }
-        continue;
+        return;
       }
-      if (overlaps_protected(at, end)) continue;
+      if (overlaps_protected(at, end)) return;
       kept.Add(at, end, spans->size());
       spans->push_back({at, end, "PERSON", 0.8, "name-repeat"});
-    }
+    });
   }
   std::sort(spans->begin(), spans->end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   return OkStatus();

@@ -8,12 +8,6 @@
 
 namespace fl::guard {
 
-namespace {
-
-bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) || c == '_'; }
-
-}  // namespace
-
 std::string Pseudonymizer::Redact(std::string_view text, const std::vector<Span>& spans) {
   // 1. Every finding gets its placeholder (a value seen before keeps its old one).
   std::vector<std::pair<Span, size_t>> marks;  // span, entries_ index
@@ -35,16 +29,16 @@ std::string Pseudonymizer::Redact(std::string_view text, const std::vector<Span>
   for (const auto& [s, e] : marks) {
     if (marked.Overlapping(s.start, s.end) == nullptr) marked.Add(s.start, s.end, 0);
   }
+  internal::WordIndex words(text);
   for (size_t e = 0; e < entries_.size(); ++e) {
     const std::string& v = entries_[e].value;
     if (v.size() < 3) continue;
-    for (size_t at = text.find(v); at != std::string_view::npos; at = text.find(v, at + 1)) {
+    words.ForEachWholeWord(v, [&](size_t at) {
       const size_t end = at + v.size();
-      if ((at > 0 && IsWordByte(text[at - 1])) || (end < text.size() && IsWordByte(text[end]))) continue;
-      if (marked.Overlapping(at, end) != nullptr) continue;
+      if (marked.Overlapping(at, end) != nullptr) return;
       marked.Add(at, end, 0);
       marks.push_back({Span{at, end, entries_[e].type, 1.0, "thread"}, e});
-    }
+    });
   }
   std::sort(marks.begin(), marks.end(), [](const auto& a, const auto& b) { return a.first.start < b.first.start; });
   std::string out;

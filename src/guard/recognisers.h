@@ -4,9 +4,11 @@
 // before the finding.
 #pragma once
 
+#include <cctype>
 #include <iterator>
 #include <map>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -30,6 +32,59 @@ class Ranges {
 
  private:
   std::map<size_t, std::pair<size_t, size_t>> map_;  // start -> (end, value)
+};
+
+// A byte of a word: letters, digits, '_' and every byte of a multi-byte UTF-8 character.
+inline bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80) || c == '_'; }
+
+// The whole-word occurrences of values in a text. The first few values are searched for;
+// after that, an index of where each word starts is built once and a value is found from
+// its first word's positions (thousands of distinct values, each searched for in the
+// whole text, were quadratic).
+class WordIndex {
+ public:
+  explicit WordIndex(std::string_view text) : text_(text) {}
+
+  // fn(at) for each occurrence of value in the text that is whole words: no word byte
+  // just before or after it. In order of position.
+  template <class Fn>
+  void ForEachWholeWord(std::string_view value, Fn fn) {
+    if (value.empty()) return;
+    auto whole = [&](size_t at) {
+      const size_t end = at + value.size();
+      return !(at > 0 && IsWordByte(text_[at - 1])) && !(end < text_.size() && IsWordByte(text_[end]));
+    };
+    if (++lookups_ <= kSearches || !IsWordByte(value[0])) {  // search
+      for (size_t at = text_.find(value); at != std::string_view::npos; at = text_.find(value, at + 1))
+        if (whole(at)) fn(at);
+      return;
+    }
+    if (starts_.empty()) Build();
+    size_t first = 0;
+    while (first < value.size() && IsWordByte(value[first])) ++first;
+    const auto it = starts_.find(value.substr(0, first));
+    if (it == starts_.end()) return;
+    for (size_t at : it->second)
+      if (text_.compare(at, value.size(), value) == 0 && whole(at)) fn(at);
+  }
+
+ private:
+  static constexpr int kSearches = 8;
+  void Build() {
+    for (size_t i = 0; i < text_.size();) {
+      if (!IsWordByte(text_[i])) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < text_.size() && IsWordByte(text_[end])) ++end;
+      starts_[text_.substr(i, end - i)].push_back(i);
+      i = end;
+    }
+  }
+  std::string_view text_;
+  int lookups_ = 0;
+  std::unordered_map<std::string_view, std::vector<size_t>> starts_;
 };
 
 struct Recogniser {
