@@ -331,6 +331,27 @@ TEST(PseudonymizerTest, AValueFoundOnceIsReplacedEverywhereInTheThread) {
     ++placeholders;
   }
   EXPECT_EQ(placeholders, 60000u);
+  // Many distinct values (past the first eight, they are found through an index of word
+  // starts), each found once by a recogniser and repeated later, one starting with no
+  // word byte.
+  std::string text, expected;
+  std::vector<Span> marked;
+  for (int i = 0; i < 12; ++i) {
+    const std::string mail = "user" + std::to_string(i) + "@example.com";
+    marked.push_back({text.size(), text.size() + mail.size(), "EMAIL", 1, "email"});
+    text += mail + " ";
+    expected += "<EMAIL_" + std::to_string(i + 1) + "> ";
+  }
+  marked.push_back({text.size(), text.size() + 16, "PHONE", 1, "phone"});
+  text += "+44 20 7946 0958 then ";
+  expected += "<PHONE_1> then ";
+  for (int i = 11; i >= 0; --i) {
+    text += "user" + std::to_string(i) + "@example.com, ";
+    expected += "<EMAIL_" + std::to_string(i + 1) + ">, ";
+  }
+  text += "+44 20 7946 0958 and user1@example.comx";  // a word byte after: not the value
+  expected += "<PHONE_1> and user1@example.comx";
+  EXPECT_EQ(Pseudonymizer().Redact(text, marked), expected);
 }
 
 }  // namespace
