@@ -1,7 +1,8 @@
 // Private to guard: the built-in recognisers, as data. Each is a PCRE2 pattern (the finding
 // is capture group `group`, or the whole match for 0), a base score, an optional
 // validator, and context words that raise the score when they occur within 48 bytes
-// before the finding.
+// before the finding. Also the lookups that guard.cc and pseudonym.cc share: ranges of
+// findings by overlap, whole-word occurrences of values.
 #pragma once
 
 #include <cctype>
