@@ -89,21 +89,29 @@ bool IbanValid(std::string_view s) {
 
 namespace internal {
 
-// How card numbers are written: one run of digits, or groups split by one kind of
-// separator, all of 4 but the last (1-4), or 4-6-5 / 4-6-4 (Amex, Diners). A run such as
-// "50668 0543505646" (a zip code and a phone number) is not one, even when Luhn passes.
-bool CardGrouping(std::string_view s) {
+// The lengths of the digit runs between single separators: "02/123 4567" -> 2, 3, 4 (a
+// separator next to another or at an end makes a run of 0).
+std::vector<size_t> DigitGroups(std::string_view s) {
   std::vector<size_t> groups(1, 0);
-  char sep = 0;
   for (char c : s) {
     if (c >= '0' && c <= '9') {
       ++groups.back();
     } else {
-      if (sep != 0 && c != sep) return false;
-      sep = c;
       groups.push_back(0);
     }
   }
+  return groups;
+}
+
+// How card numbers are written: one run of digits, or groups split by one kind of
+// separator, all of 4 but the last (1-4), or 4-6-5 / 4-6-4 (Amex, Diners). A run such as
+// "50668 0543505646" (a zip code and a phone number) is not one, even when Luhn passes.
+bool CardGrouping(std::string_view s) {
+  const size_t sep = s.find_first_not_of("0123456789");
+  if (sep != std::string_view::npos && s.find_first_not_of(std::string("0123456789") + s[sep]) != std::string_view::npos) {
+    return false;  // two kinds of separator
+  }
+  const std::vector<size_t> groups = DigitGroups(s);
   if (groups.size() == 1) return true;
   if (groups.size() == 3 && groups[0] == 4 && groups[1] == 6 && (groups[2] == 5 || groups[2] == 4)) return true;
   for (size_t i = 0; i + 1 < groups.size(); ++i)
@@ -216,14 +224,7 @@ bool ValidBracketedPhone(std::string_view s) {
 }
 
 bool ValidGroupedPhone(std::string_view s) {
-  std::vector<size_t> groups(1, 0);
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      ++groups.back();
-    } else {
-      groups.push_back(0);
-    }
-  }
+  const std::vector<size_t> groups = DigitGroups(s);
   size_t digits = 0;
   for (size_t g : groups) {
     if (g < 2 || g > 4) return false;

@@ -120,6 +120,21 @@ struct Session::State {
     acts_state[ith].read = false;
   }
   void Invalidate(int ith) { acts_state[ith].of = nullptr; }
+  // Whether all threads round a batch of `rows` together, each its pairs of blocks of the
+  // one row (generation), rather than each whole rows: one test for Quantize and
+  // MakeAndQuantize, so that they cannot disagree.
+  bool SplitsRow(const kernels::TypeKernels* tk, int rows) const {
+    return rows == 1 && n_threads > 1 && tk->quantize_blocks != nullptr;
+  }
+  // Thread ith's blocks [begin, end) of a row of n values, begin even; block: values each.
+  struct BlockShare {
+    int64_t begin, end, block;
+  };
+  BlockShare ShareOfRow(const kernels::TypeKernels* tk, int64_t n, int ith) const {
+    const int64_t block = TypeInfo(static_cast<uint32_t>(tk->act_type))->block, nb = n / block;
+    const auto [p0, p1] = Share((nb + 1) / 2, ith, n_threads);
+    return {2 * p0, std::min(nb, 2 * p1), block};
+  }
   // Rounds rows of input (n_tokens x n) to type's vec-dot type into acts, once per input.
   void Quantize(int ith, const float* input, int rows, int64_t n, GgmlType act_type);
   // out (rows x n_out, token-major with stride out_stride) [+]= input x W^T; needs the
@@ -148,13 +163,9 @@ void Session::State::Quantize(int ith, const float* input, int rows, int64_t n, 
   if (a.read) Sync(ith);  // another thread may still be reading the previous acts
   const size_t row_bytes = tk->ActBytes(n);
   assert(rows * row_bytes <= acts.size());
-  if (rows == 1 && n_threads > 1 && tk->quantize_blocks != nullptr) {
-    // Generation: one row, rounded by all threads in pairs of blocks, so that none waits
-    // while another rounds it alone.
-    const int64_t nb = n / TypeInfo(static_cast<uint32_t>(tk->act_type))->block;
-    const auto [p0, p1] = Share((nb + 1) / 2, ith, n_threads);
-    const int64_t b0 = 2 * p0, b1 = std::min(nb, 2 * p1);
-    if (b0 < b1) tk->quantize_blocks(input, acts.data(), n, b0, b1);
+  if (SplitsRow(tk, rows)) {  // generation: no thread waits while another rounds the row
+    const BlockShare share = ShareOfRow(tk, n, ith);
+    if (share.begin < share.end) tk->quantize_blocks(input, acts.data(), n, share.begin, share.end);
   } else {
     const auto [begin, end] = Share(rows, ith, n_threads);
     for (int64_t t = begin; t < end; ++t) tk->quantize(input + t * n, acts.data() + t * row_bytes, n);
@@ -220,14 +231,12 @@ template <class Make>
 void Session::State::MakeAndQuantize(int ith, const float* input, int rows, int64_t n, GgmlType type, Make make) {
   const kernels::TypeKernels* tk = ks->For(type);
   ActsState& a = acts_state[ith];
-  if (rows == 1 && n_threads > 1 && tk->quantize_blocks != nullptr) {
+  if (SplitsRow(tk, rows)) {
     if (a.read) Sync(ith);  // another thread may still be reading the previous acts
-    const int64_t block = TypeInfo(static_cast<uint32_t>(tk->act_type))->block, nb = n / block;
-    const auto [p0, p1] = Share((nb + 1) / 2, ith, n_threads);
-    const int64_t b0 = 2 * p0, b1 = std::min(nb, 2 * p1);
-    if (b0 < b1) {
-      make(0, b0 * block, b1 * block);
-      tk->quantize_blocks(input, acts.data(), n, b0, b1);
+    const BlockShare share = ShareOfRow(tk, n, ith);
+    if (share.begin < share.end) {
+      make(0, share.begin * share.block, share.end * share.block);
+      tk->quantize_blocks(input, acts.data(), n, share.begin, share.end);
     }
     Sync(ith);
     a.of = input;
