@@ -128,7 +128,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074".
       {"phone-bracketed", "PHONE",
-       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ -]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w:/]|-\w|\.\d))", 0, 0.55,
+       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ .-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w:/]|-\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "("},
       // Any grouping of 7-15 digits with a cue. An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
@@ -136,17 +136,18 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"phone-context", "PHONE",
        R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))\d{1,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{1,8}){0,3}(?:[ .-]\d{2,8}|/\d{3,8})(?:[ .-]\d{2,8}){0,3}(?![\w]|-\w|\.\d))",
        0, 0.3, ValidPhone, kPhoneCue, 0.6, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue},
-      // Ten or eleven digits in one run, shaped like a phone number (Faker's and many forms'
-      // plain "5403926876", "01914960073"): found without a cue, unless a counter's or an
-      // id's name is just before.
-      {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{10,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
+      // Nine to eleven digits in one run, shaped like a phone number (Faker's and many forms'
+      // plain "5403926876", "01914960073", "039722003"): found without a cue, unless a
+      // counter's or an id's name is just before.
+      {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{9,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
        nullptr, 0, false, nullptr, kBareAgainst},
       // Groups of 2-4 digits, 7-12 in all: how people write phone numbers ("451 5986",
-      // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), found without a cue
+      // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), or an area code and
+      // one group of 6-7 digits, 9-11 in all ("210 9789102", "0341 8387176"), found without a cue
       // unless a street's name or a unit follows. Not inside a run of numbers: after a
       // number of 1-4 digits, a masked value ("**** 3515 3479") or a 5-6 digit number
       // that itself follows one; after a zip code ("WI 50730 070 206 212") it is a phone.
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4})(?:[ .-]\d{2,4}){0,3}(?![\w/:%]|[.,]\w|-\w| \d))", 0,
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/:%]|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

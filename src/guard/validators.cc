@@ -210,9 +210,10 @@ bool ValidNationalPhone(std::string_view s) {
 }
 
 bool ValidBarePhone(std::string_view s) {
-  // Ten digits: a North American number (no area code starts with 0 or 1) or a national
-  // number with its trunk 0. Eleven: a trunk 0 and ten digits, or a Chinese mobile number
-  // (1, then 3-9).
+  // Nine digits: a trunk 0 and eight ("039722003"). Ten: a North American number (no
+  // area code starts with 0 or 1) or a national number with its trunk 0. Eleven: a trunk 0
+  // and ten digits, or a Chinese mobile number (1, then 3-9).
+  if (s.size() == 9) return s[0] == '0' && s[1] != '0';
   if (s.size() == 10) return s[0] == '0' ? s[1] != '0' : s[0] >= '2';
   if (s.size() != 11) return false;
   return s[0] == '0' ? s[1] != '0' : s[0] == '1' && s[1] >= '3';
@@ -225,6 +226,14 @@ bool ValidBracketedPhone(std::string_view s) {
 
 bool ValidGroupedPhone(std::string_view s) {
   const std::vector<size_t> groups = DigitGroups(s);
+  auto year_at = [&](size_t at) { return s.compare(at, 2, "19") == 0 || s.compare(at, 2, "20") == 0; };
+  // An area code and the subscriber number in one group: 2-4 digits, then 6-7, 9-11 in
+  // all, the first not a year.
+  if (groups.size() == 2 && groups[1] >= 6) {
+    const size_t digits = groups[0] + groups[1];
+    return groups[0] >= 2 && groups[0] <= 4 && groups[1] <= 7 && digits >= 9 && digits <= 11 &&
+           !(groups[0] == 4 && year_at(0));
+  }
   size_t digits = 0;
   for (size_t g : groups) {
     if (g < 2 || g > 4) return false;
@@ -236,7 +245,6 @@ bool ValidGroupedPhone(std::string_view s) {
   // Not a list of 4-digit values ("3552 3534 3375"), nor a date: a year of 19xx / 20xx
   // first or last with two-digit groups beside it, or two years ("2000-2002").
   if (groups.size() >= 3 && std::all_of(groups.begin(), groups.end(), [](size_t g) { return g == 4; })) return false;
-  auto year_at = [&](size_t at) { return s.compare(at, 2, "19") == 0 || s.compare(at, 2, "20") == 0; };
   if (groups.size() == 2 && groups[0] == 4 && groups[1] == 4 && year_at(0) && year_at(5)) return false;
   if (groups.size() == 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2 && year_at(0)) return false;
   if (groups.size() == 3 && groups[2] == 4 && groups[0] == 2 && groups[1] == 2 && year_at(s.size() - 4)) return false;

@@ -113,6 +113,17 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Phone #: 5403926876"), (Pairs{{"PHONE", "5403926876"}})) << "a cue just before wins";
   EXPECT_EQ(Found(g, "Order 4471 0143526119"), (Pairs{{"PHONE", "0143526119"}})) << "the order number is 4471";
   EXPECT_EQ(Found(g, "Ask Lena: 5403926876."), (Pairs{{"PHONE", "5403926876"}})) << "\"len$\" ends a word";
+  // Nine digits in a run only with a trunk 0 ("039722003"); other nine-digit runs are ids.
+  EXPECT_EQ(Found(g, "I tried 039722003 twice"), (Pairs{{"PHONE", "039722003"}}));
+  EXPECT_TRUE(Found(g, "I tried 962669857 twice").empty());
+  EXPECT_TRUE(Found(g, "I tried 123456789 twice").empty());
+  EXPECT_TRUE(Found(g, "ticket 039722003 closed").empty()) << "an id's name just before";
+  // An area code and one group of 6-7 digits, 9-11 in all; not after a year, not 8 digits.
+  EXPECT_EQ(Found(g, "I tried 210 9789102 twice"), (Pairs{{"PHONE", "210 9789102"}}));
+  EXPECT_EQ(Found(g, "2960 577132 was on the invoice"), (Pairs{{"PHONE", "2960 577132"}}));
+  EXPECT_TRUE(Found(g, "I tried 99 668472 twice").empty());
+  EXPECT_TRUE(Found(g, "in 2019 1234567 users").empty());
+  EXPECT_TRUE(Found(g, "moved 210 9789102 rows").empty()) << "a count's unit follows";
   // Other national shapes need no cue either: a trunk 0 and 9-11 digits in groups (also
   // with dots), eleven digits in a run, a code in brackets; a hyphen used as a dash ends one.
   EXPECT_EQ(Found(g, "I left 031 925 412 there."), (Pairs{{"PHONE", "031 925 412"}}));
@@ -120,6 +131,7 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I left (0681)-241586 there."), (Pairs{{"PHONE", "(0681)-241586"}}));
   EXPECT_EQ(Found(g, "I left 01914960073 there."), (Pairs{{"PHONE", "01914960073"}}));
   EXPECT_EQ(Found(g, "I left (351) 960 669 074 there."), (Pairs{{"PHONE", "(351) 960 669 074"}}));
+  EXPECT_EQ(Found(g, "I left (03).5024.2984 there."), (Pairs{{"PHONE", "(03).5024.2984"}}));
   EXPECT_EQ(Found(g, "I left 555-123-4567- thanks"), (Pairs{{"PHONE", "555-123-4567"}}));
   // After a zip code: hyphens or dots between groups tell a new number from the rest of one.
   EXPECT_EQ(Found(g, "PA 27624 001-978-653-9676"), (Pairs{{"PHONE", "001-978-653-9676"}}));
