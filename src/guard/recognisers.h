@@ -136,12 +136,13 @@ bool ValidInternationalPhone(std::string_view s);
 // A national number with its trunk 0: 9 to 11 digits, in at least two groups, and not a
 // date followed by a number ("05.11.2024 150").
 bool ValidNationalPhone(std::string_view s);
-// Ten or eleven digits in one run that can only be a phone number's shape: a North
+// Nine to eleven digits in one run that can only be a phone number's shape: a North
 // American number, a national number with its trunk 0, a Chinese mobile number.
 bool ValidBarePhone(std::string_view s);
 // A code in brackets and its groups: 9 to 13 digits in all.
 bool ValidBracketedPhone(std::string_view s);
-bool ValidGroupedPhone(std::string_view s);  // 7-12 digits in groups of 2-4, no date
+// 7-12 digits in groups of 2-4, or 2-4 and then 6-7 digits; no date.
+bool ValidGroupedPhone(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);
