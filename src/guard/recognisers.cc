@@ -122,9 +122,9 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        ValidPhone, kPhoneCue, 0.4, false},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
-      // grouped.
+      // grouped; not a US ZIP+4 code ("MA 02111-1234"), which only a cue makes a number.
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ .-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ .-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074".
       {"phone-bracketed", "PHONE",

@@ -132,6 +132,9 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I left 01914960073 there."), (Pairs{{"PHONE", "01914960073"}}));
   EXPECT_EQ(Found(g, "I left (351) 960 669 074 there."), (Pairs{{"PHONE", "(351) 960 669 074"}}));
   EXPECT_EQ(Found(g, "I left (03).5024.2984 there."), (Pairs{{"PHONE", "(03).5024.2984"}}));
+  // A US ZIP+4 code with its leading 0 is not a trunk-0 number; a cue still makes one.
+  EXPECT_TRUE(Found(g, "12 Elm Street, Boston, MA 02111-1234, USA").empty());
+  EXPECT_EQ(Found(g, "Phone: 02111-1234"), (Pairs{{"PHONE", "02111-1234"}}));
   EXPECT_EQ(Found(g, "I left 555-123-4567- thanks"), (Pairs{{"PHONE", "555-123-4567"}}));
   // After a zip code: hyphens or dots between groups tell a new number from the rest of one.
   EXPECT_EQ(Found(g, "PA 27624 001-978-653-9676"), (Pairs{{"PHONE", "001-978-653-9676"}}));
