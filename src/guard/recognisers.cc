@@ -122,13 +122,15 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        ValidPhone, kPhoneCue, 0.4, false},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
-      // grouped; not a US ZIP+4 code ("MA 02111-1234"), which only a cue makes a number.
+      // grouped, a slash allowed after the area code ("06-79/290 8100"); not a US ZIP+4
+      // code ("MA 02111-1234"), which only a cue makes a number.
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ .-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
-      // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074".
+      // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
+      // "(03).5024.2984", "(66)/193-4514".
       {"phone-bracketed", "PHONE",
-       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ .-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w:/]|-\w|\.\d))", 0, 0.55,
+       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w:/]|-\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "("},
       // Any grouping of 7-15 digits with a cue. An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
@@ -143,11 +145,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        nullptr, 0, false, nullptr, kBareAgainst},
       // Groups of 2-4 digits, 7-12 in all: how people write phone numbers ("451 5986",
       // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), or an area code and
-      // one group of 6-7 digits, 9-11 in all ("210 9789102", "0341 8387176"), found without a cue
-      // unless a street's name or a unit follows. Not inside a run of numbers: after a
-      // number of 1-4 digits, a masked value ("**** 3515 3479") or a 5-6 digit number
-      // that itself follows one; after a zip code ("WI 50730 070 206 212") it is a phone.
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/:%]|[.,]\w|-\w| \d))", 0,
+      // one group of 6-7 digits, 9-11 in all ("210 9789102", "0341 8387176"), found
+      // without a cue unless a street's name or a unit follows. Not inside a run of
+      // numbers: after a number of 1-4 digits, a masked value ("**** 3515 3479", not a
+      // bullet's "* ") or a 5-6 digit number that itself follows one; after a zip code
+      // ("WI 50730 070 206 212") it is a phone.
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/:%]|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

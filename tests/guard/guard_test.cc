@@ -132,6 +132,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I left 01914960073 there."), (Pairs{{"PHONE", "01914960073"}}));
   EXPECT_EQ(Found(g, "I left (351) 960 669 074 there."), (Pairs{{"PHONE", "(351) 960 669 074"}}));
   EXPECT_EQ(Found(g, "I left (03).5024.2984 there."), (Pairs{{"PHONE", "(03).5024.2984"}}));
+  EXPECT_EQ(Found(g, "I left (66)/193-4514 and 06-79/290 8100 there."),
+            (Pairs{{"PHONE", "(66)/193-4514"}, {"PHONE", "06-79/290 8100"}}));
+  EXPECT_EQ(Found(g, "Numbers:\n* 775 877 893\n* 0490 75 40 81"),
+            (Pairs{{"PHONE", "775 877 893"}, {"PHONE", "0490 75 40 81"}}))
+      << "a bullet is not a masked value";
   // A US ZIP+4 code with its leading 0 is not a trunk-0 number; a cue still makes one.
   EXPECT_TRUE(Found(g, "12 Elm Street, Boston, MA 02111-1234, USA").empty());
   EXPECT_EQ(Found(g, "Phone: 02111-1234"), (Pairs{{"PHONE", "02111-1234"}}));
