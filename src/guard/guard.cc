@@ -3,6 +3,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <cstring>
 #include <set>
@@ -455,9 +456,11 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     }));
   }
   found.insert(found.end(), std::make_move_iterator(tagged.begin()), std::make_move_iterator(tagged.end()));
-  // Resolve overlaps: higher score first, then the longer span.
-  std::sort(found.begin(), found.end(), [](const Span& a, const Span& b) {
-    if (a.score != b.score) return a.score > b.score;
+  // Resolve overlaps: higher score first, then the longer span. Scores are sums of a
+  // base and a boost, compared in millionths: 0.55 + 0.4 and 0.75 + 0.2 are one score.
+  auto millionths = [](double score) { return std::lround(score * 1e6); };
+  std::sort(found.begin(), found.end(), [&](const Span& a, const Span& b) {
+    if (millionths(a.score) != millionths(b.score)) return millionths(a.score) > millionths(b.score);
     if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
     return a.start < b.start;
   });

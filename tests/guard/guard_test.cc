@@ -132,6 +132,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I left 01914960073 there."), (Pairs{{"PHONE", "01914960073"}}));
   EXPECT_EQ(Found(g, "I left (351) 960 669 074 there."), (Pairs{{"PHONE", "(351) 960 669 074"}}));
   EXPECT_EQ(Found(g, "I left (03).5024.2984 there."), (Pairs{{"PHONE", "(03).5024.2984"}}));
+  EXPECT_EQ(Found(g, "Call me at (555) 555-5555 x12."), (Pairs{{"PHONE", "(555) 555-5555 x12"}}))
+      << "equal scores (0.55 + 0.4, 0.75 + 0.2): the longer finding";
   EXPECT_EQ(Found(g, "I left (66)/193-4514 and 06-79/290 8100 there."),
             (Pairs{{"PHONE", "(66)/193-4514"}, {"PHONE", "06-79/290 8100"}}));
   EXPECT_EQ(Found(g, "Numbers:\n* 775 877 893\n* 0490 75 40 81"),
