@@ -410,10 +410,25 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     const char* name = r.name != nullptr ? r.name : c.name.c_str();
     FL_RETURN_IF_ERROR(rep_->ForEachMatch(c.code, text, md, name, [&](const PCRE2_SIZE* ov, int rc) {
       if (r.group >= rc || ov[2 * r.group] == PCRE2_UNSET) return;
-      const size_t s = ov[2 * r.group], e = ov[2 * r.group + 1];
+      const size_t s = ov[2 * r.group];
+      size_t e = ov[2 * r.group + 1];
       if (e <= s) return;
-      const std::string_view value = text.substr(s, e - s);
-      if (r.validate != nullptr && !r.validate(value)) return;
+      std::string_view value = text.substr(s, e - s);
+      if (r.validate != nullptr && !r.validate(value)) {
+        // An IBAN's groups may run on into the next word ("AT44 5421 … 4519 from",
+        // "AT445421430443244519 today"): the longest prefix that ends before a space and
+        // passes the check.
+        size_t keep = 0;
+        if (std::strcmp(type, "IBAN") == 0) {
+          for (size_t cut = value.rfind(' '); cut != std::string_view::npos && cut > 0 && keep == 0;
+               cut = value.rfind(' ', cut - 1)) {
+            if (r.validate(value.substr(0, cut))) keep = cut;
+          }
+        }
+        if (keep == 0) return;
+        e = s + keep;
+        value = value.substr(0, keep);
+      }
       if (overlaps_protected(s, e) || rep_->deny.count(Lower(value))) return;
       const size_t from = s > kContextBytes ? s - kContextBytes : 0;
       const std::string window = Lower(text.substr(from, s - from));
