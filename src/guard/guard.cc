@@ -461,7 +461,8 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
         const size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
         if (HasContext(r.after_against, Lower(text.substr(e, line_end - e)))) return;
       }
-      if (r.skip_after_version && HasContext("version|ver.|ver |build|release|firmware|v.", window.substr(
+      // The words must start one: "server 10.0.0.1" is an address, "ver 10.0.0.1" not.
+      if (r.skip_after_version && HasContext("^version|^ver.|^ver |^build|^release|^firmware|^v.", window.substr(
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;
       }

@@ -203,6 +203,10 @@ TEST(GuardTest, IpPrivacyIsTagged) {
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_EQ(spans[0].recogniser, "ipv4-private");
   EXPECT_EQ(spans[1].recogniser, "ipv4-public");
+  // A version's word must start a word to make the number a version: "server" is no "ver".
+  EXPECT_EQ(Found(g, "server 10.0.0.1 is down"), (Pairs{{"IP_ADDRESS", "10.0.0.1"}}));
+  EXPECT_EQ(Found(g, "observer 8.8.4.4 replied"), (Pairs{{"IP_ADDRESS", "8.8.4.4"}}));
+  EXPECT_TRUE(Found(g, "Windows ver. 10.0.19045 and v. 1.2.3.4").empty());
 }
 
 TEST(GuardTest, Secrets) {
