@@ -169,7 +169,9 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"(\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b)",
        0, 0.2, nullptr, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
       // ---- accounts -------------------------------------------------------------------
-      {"windows-account", "USERNAME", R"((?<![\\\w$])[A-Za-z][A-Za-z0-9-]{1,14}\\[A-Za-z][A-Za-z0-9._-]{1,63}\b)", 0,
+      // DOMAIN\user; not Windows' built-in principals ("NT AUTHORITY\SYSTEM",
+      // "BUILTIN\Administrators", "NT SERVICE\…"), which name no person.
+      {"windows-account", "USERNAME", R"((?<![\\\w$])(?<!NT )(?!(?i:BUILTIN)\\)[A-Za-z][A-Za-z0-9-]{1,14}\\[A-Za-z][A-Za-z0-9._-]{1,63}\b)", 0,
        0.85, nullptr, nullptr, 0, false, "\\"},
   };
   return k;
