@@ -170,8 +170,9 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0, 0.2, nullptr, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
       // ---- accounts -------------------------------------------------------------------
       // DOMAIN\user; not Windows' built-in principals ("NT AUTHORITY\SYSTEM",
-      // "BUILTIN\Administrators", "NT SERVICE\…"), which name no person.
-      {"windows-account", "USERNAME", R"((?<![\\\w$])(?<!NT )(?!(?i:BUILTIN)\\)[A-Za-z][A-Za-z0-9-]{1,14}\\[A-Za-z][A-Za-z0-9._-]{1,63}\b)", 0,
+      // "BUILTIN\Administrators", "NT SERVICE\…"), which name no person, nor a folder
+      // path ("users\username\appdata").
+      {"windows-account", "USERNAME", R"((?<![\\\w$])(?<!NT )(?!(?i:BUILTIN)\\)[A-Za-z][A-Za-z0-9-]{1,14}\\[A-Za-z][A-Za-z0-9._-]{1,63}\b(?![\w.-]*\\))", 0,
        0.85, nullptr, nullptr, 0, false, "\\"},
   };
   return k;

@@ -191,6 +191,7 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "p28-contacts.icloud.com/874161398/principal").empty());
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
   EXPECT_TRUE(Found(g, "ran as NT AUTHORITY\\SYSTEM for BUILTIN\\Administrators").empty()) << "built-in principals";
+  EXPECT_TRUE(Found(g, "open users\\username\\appdata\\local").empty()) << "a folder path";
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
   EXPECT_EQ(Found(g, "uses https://bob:pa55@files.example.net/x"),
