@@ -91,11 +91,13 @@ std::string BosText(const lm::Model& model) {
 }
 
 void PrintStats(const lm::GenerateResult& r) {
+  // The generation rate counts the single-token evaluations, as llama.cpp's "eval time"
+  // does: n tokens take n - 1 of them after the prompt.
   std::cerr << "\n[" << r.prompt_tokens << " prompt tokens in " << Fixed(r.prompt_ms, 0) << " ms ("
             << Fixed(r.prompt_tokens * 1000.0 / std::max(r.prompt_ms, 1e-3), 1) << " tok/s), " << r.generated_tokens
-            << " generated in " << Fixed(r.generate_ms, 0) << " ms ("
-            << Fixed(r.generated_tokens * 1000.0 / std::max(r.generate_ms, 1e-3), 1) << " tok/s), stop: " << r.stop_reason
-            << "]\n";
+            << " generated in " << Fixed(r.generate_ms, 0) << " ms";
+  if (r.decode_evals > 0) std::cerr << " (" << Fixed(r.decode_evals * 1000.0 / std::max(r.generate_ms, 1e-3), 1) << " tok/s)";
+  std::cerr << ", stop: " << r.stop_reason << "]\n";
 }
 
 bool Stream(std::string_view text) {

@@ -62,6 +62,7 @@ Result<GenerateResult> Generate(Session& session, std::span<const int32_t> promp
       break;
     }
     FL_RETURN_IF_ERROR(session.Eval(std::span<const int32_t>(&id, 1)));
+    ++result.decode_evals;
   }
   if (!matcher.stopped() && result.stop_reason != "cancelled") {
     emit(matcher.Push(decoder.Finish()));

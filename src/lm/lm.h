@@ -428,6 +428,9 @@ struct GenerateResult {
                                 // (the EOG token that ended a turn is not among them)
   int prompt_tokens = 0;
   int generated_tokens = 0;
+  // Single-token evaluations in generate_ms: the first token comes from the prompt's
+  // logits and the last one is not evaluated, so usually generated_tokens - 1.
+  int decode_evals = 0;
   double prompt_ms = 0;
   double generate_ms = 0;
   std::string stop_reason;  // "eog", "stop", "length", "context", "cancelled"

@@ -76,6 +76,7 @@ TEST_F(GenerateTest, StreamsWholeUtf8AndStopsAtMaxTokens) {
   EXPECT_TRUE(ValidUtf8(r->text));
   EXPECT_EQ(r->tokens.size(), 60u);
   EXPECT_EQ(session->n_past(), r->prompt_tokens + 59) << "every token but the last is in the KV cache";
+  EXPECT_EQ(r->decode_evals, 59) << "the rate printed counts the evaluations, not the tokens";
 }
 
 TEST_F(GenerateTest, SeedsReproduceAndGreedyIsDeterministic) {
