@@ -415,11 +415,8 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       if (e <= s) return;
       std::string_view value = text.substr(s, e - s);
       if (r.validate != nullptr && !r.validate(value)) {
-        // An IBAN's groups may run on into the next word ("AT44 5421 … 4519 from",
-        // "AT445421430443244519 today"): the longest prefix that ends before a space and
-        // passes the check.
         size_t keep = 0;
-        if (std::strcmp(type, "IBAN") == 0) {
+        if (r.trim_at_spaces) {
           for (size_t cut = value.rfind(' '); cut != std::string_view::npos && cut > 0 && keep == 0;
                cut = value.rfind(' ', cut - 1)) {
             if (r.validate(value.substr(0, cut))) keep = cut;

@@ -162,7 +162,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,
        false},
       {"iban", "IBAN", R"(\b(?i:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b)", 0, 1.0, ValidIban, nullptr, 0,
-       false},
+       false, nullptr, nullptr, nullptr, nullptr, nullptr, /*trim_at_spaces=*/true},
       {"us-ssn", "US_SSN", R"((?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-]))", 0, 0.85, ValidSsn,
        "ssn|social security|social sec", 0.15, false},
       {"us-ssn-digits", "US_SSN", R"((?<![\w-])\d{9}(?![\w-]))", 0, 0.3, ValidSsn, "ssn|social security|social sec", 0.6,

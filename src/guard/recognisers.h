@@ -113,6 +113,10 @@ struct Recogniser {
   // on its line within 32 bytes: a street's name after a house number ("370 3911 Fourth
   // Avenue"), a unit after a count ("358 0594 rows"); null: none.
   const char* after_against = nullptr;
+  // When the match fails `validate`, its longest prefix that ends before a space and
+  // passes: for a value written in groups that may run on into the next word
+  // ("AT44 5421 4304 4324 4519 from").
+  bool trim_at_spaces = false;
 };
 
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
