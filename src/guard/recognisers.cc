@@ -103,10 +103,11 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"signature-inline", "PERSON",
        R"((?i:regards|thanks|cheers|sincerely)[,][ \t]{1,3}((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})[ \t]{0,3}(?:\n|$|\.))",
        1, 0.8, ValidPersonName, nullptr, 0, false},
-      // A title and a name; a title in lower case only with its dot ("ms. Quinzia", not
-      // "MS Word" or "I miss Paris").
+      // A title and a name, with the particles of a surname ("Mr. van der Berg", "Mrs. da
+      // Costa"); a title in lower case only with its dot ("ms. Quinzia", not "MS Word" or
+      // "I miss Paris").
       {"title-name", "PERSON",
-       R"(\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|(?:mr|mrs|ms|dr|prof)\.)\.?[ ]((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ ](?:[A-Z]\.|(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})){0,3})(?![A-Za-z\x80-\xFF]))", 1,
+       R"(\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|(?:mr|mrs|ms|dr|prof)\.)\.?[ ]((?:(?:van|von|de|da|di|del|della|der|den|du|dos|das|le|la|ter|ten|'t)[ ]){0,2}(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ ](?:[A-Z]\.|(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})){0,3})(?![A-Za-z\x80-\xFF]))", 1,
        0.85, ValidPersonName, nullptr, 0, false},
       {"introduction-name", "PERSON",
        R"((?i:my name is|this is|i am|i'm|name:|user:|requester:|contact:)[ ]{1,3}(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ])?((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ ](?:[A-Z]\.|(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})){0,3})(?![A-Za-z\x80-\xFF]))",

@@ -252,6 +252,8 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
   EXPECT_EQ(Found(g, "Please ask Dr. Anna Weber"), (Pairs{{"PERSON", "Anna Weber"}}));
   // A title in lower case only with its dot: "ms. Quinzia", not "MS Word" or "I miss Paris".
   EXPECT_EQ(Found(g, "join accounts with ms. Quinzia"), (Pairs{{"PERSON", "Quinzia"}}));
+  EXPECT_EQ(Found(g, "Dear Mr. van der Berg, hello"), (Pairs{{"PERSON", "van der Berg"}}));
+  EXPECT_EQ(Found(g, "Mrs. da Costa called"), (Pairs{{"PERSON", "da Costa"}}));
   EXPECT_TRUE(Found(g, "MS Word and ms Teams crash; I miss Paris").empty());
   EXPECT_TRUE(Found(Make({.names = false}), "Hi Maria,\nthanks").empty());
   // Names with letters beyond ASCII are taken whole (never a leaking half such as "Gar"
