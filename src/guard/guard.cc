@@ -100,13 +100,35 @@ std::string WithoutNumberMark(const std::string& window) {
   return window;
 }
 
+// Words after an id's word that make the number one to call: a service the word names
+// ("Customer service: …"), a way to reach one, the writer's own number ("my order is late
+// and my number is …").
+constexpr const char* kServiceWords =
+    "servic|^line|^care|hotline|helpline|^office|^desk|support|^team|enquir|inquir|question|manager|^center|"
+    "^centre|department|^dept|^agent|^rep$|^sales|^info|^reach|^contact|^help|^ring|^text|my number|landline|"
+    "voicemail";
+
+// Whether the '.' at `dot` ends a title, an initial or a common abbreviation ("Mr.", "J.",
+// "Inc."), not a sentence. The window is in lower case.
+bool AfterAbbreviation(std::string_view window, size_t dot) {
+  size_t start = dot;
+  while (start > 0 && std::isalpha(static_cast<unsigned char>(window[start - 1]))) --start;
+  const std::string_view word = window.substr(start, dot - start);
+  static const std::set<std::string_view> k = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc",
+                                                "ltd", "co", "corp", "no", "nr", "tel", "ph", "mob", "e.g", "vs"};
+  return word.size() == 1 || k.count(word) > 0;
+}
+
 // Whether the text from `from` to the window's end closes a clause or holds digits: a
 // veto word before that belongs to another sentence or another number.
 bool ClauseOrNumberBetween(std::string_view window, size_t from) {
   for (size_t i = from; i < window.size(); ++i) {
     const char c = window[i];
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '\n' || c == ';' || c == ',') return true;
-    if ((c == '.' || c == '!' || c == '?') && (i + 1 == window.size() || window[i + 1] == ' ')) return true;
+    if ((c == '.' || c == '!' || c == '?') && (i + 1 == window.size() || window[i + 1] == ' ') &&
+        !(c == '.' && AfterAbbreviation(window, i))) {
+      return true;
+    }
     // A colon ends one when words follow ("invoice: reach me at"), not when it
     // introduces the number ("Passport number: 1234 5678").
     auto letter = [](char a) { return std::isalpha(static_cast<unsigned char>(a)) != 0; };
@@ -354,6 +376,9 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
   std::vector<Span> tagged;
   if (rep_->ner != nullptr && rep_->options.ner_score >= rep_->options.min_score) {
     for (Span& s : rep_->ner->Find(text)) {
+      // A name ends before a number glued to it ("Bob Smith-905-674-3793").
+      s.end = s.start + internal::NameLengthBeforeDigits(text.substr(s.start, s.end - s.start));
+      if (s.end - s.start < 2) continue;
       if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
       if (!NameLike(text.substr(s.start, s.end - s.start))) continue;
       s.score = rep_->options.ner_score;
@@ -432,10 +457,11 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       // Context words count before the finding (48 bytes) or just after it (24 bytes:
       // "555 0132 is my mobile"). A finding that needs one to pass is dropped first when
       // it has none: most digit runs in logs, before the checks below.
+      const bool name_cue = r.context != nullptr && std::strcmp(type, "PHONE") == 0 && after_name(s, e) &&
+                            NameCueShape(value);
       const bool cue = r.context != nullptr &&
-                       (HasContext(r.context, window) ||
-                        HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))) ||
-                        (std::strcmp(type, "PHONE") == 0 && after_name(s, e) && NameCueShape(value)));
+                       (name_cue || HasContext(r.context, window) ||
+                        HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))));
       const double score = cue ? std::min(1.0, r.score + r.context_boost) : r.score;
       if (score < rep_->options.min_score) return;
       // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
@@ -448,9 +474,14 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       }
       // A veto word counts in the number's own clause, with no other number between:
       // "My account is locked. Reach me at …" and "order 5531 - contact me on …" keep
-      // their phone.
+      // their phone; so do a service the word names ("Customer service: …", "Ticket
+      // office …"), a way to reach one ("our booking office can be reached on …") and a
+      // person's name just before a grouped number ("Customer Ana Silva (451 5986)", not
+      // "Employee Ana Silva 20231234").
       const size_t veto_end = r.veto != nullptr ? ContextEnd(r.veto, window, false, false) : std::string::npos;
-      if (veto_end != std::string::npos && !ClauseOrNumberBetween(window, veto_end) &&
+      const bool grouped = value.find_first_of(" -()") != std::string_view::npos;  // ids are one run
+      if (veto_end != std::string::npos && !(name_cue && grouped) && !ClauseOrNumberBetween(window, veto_end) &&
+          !HasContext(kServiceWords, window.substr(veto_end)) &&
           (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
         return;
       }

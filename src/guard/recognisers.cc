@@ -22,14 +22,12 @@ constexpr const char* kPhoneCue =
 // ("Seq: 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not
 // "Lena").
 #define FL_PHONE_AGAINST                                                                                         \
-  "^seq$|^ack$|^code|^id$|id:|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|^win$|^bytes|^time$|^ts$|" \
+  "^seq$|^ack$|^code|^id$|^id:|wwid|userid|sessionid|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|^win$|^bytes|^time$|^ts$|" \
   "^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^case$|^incident|^account|"        \
   "^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|^request$"
 constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
-// A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]");
-// ten bare digits not after "or" either ("Seq 3226706533 or 3226706534").
+// A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]").
 constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|[|=";
-constexpr const char* kBareAgainst = FL_PHONE_AGAINST "|[|=|^or$";
 #undef FL_PHONE_AGAINST
 // Other numbers a "number is" introduces ("license number", "the number of records"), and
 // the words that still make it a phone's.
@@ -125,15 +123,15 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        ValidPhone, kPhoneCue, 0.4, false},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
-      // grouped, a slash allowed after the area code ("06-79/290 8100"); not a US ZIP+4
+      // grouped, a slash allowed after the area code ("06-79/290 8100", "06-3/295 0312"); not a US ZIP+4
       // code ("MA 02111-1234"), which only a cue makes a number.
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}[ .-])\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w:/]|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ .-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514".
       {"phone-bracketed", "PHONE",
-       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w:/]|-\w|\.\d))", 0, 0.55,
+       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "("},
       // Any grouping of 7-15 digits with a cue. An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
@@ -143,9 +141,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0, 0.3, ValidPhone, kPhoneCue, 0.6, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue},
       // Nine to eleven digits in one run, shaped like a phone number (Faker's and many forms'
       // plain "5403926876", "01914960073", "039722003"): found without a cue, unless a
-      // counter's or an id's name is just before.
-      {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{9,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
-       nullptr, 0, false, nullptr, kBareAgainst},
+      // counter's or an id's name is just before, or another number and "or" ("Seq
+      // 3226706533 or 3226706534"; "write to a@b.org or 5403926876" is a phone).
+      {"phone-bare", "PHONE", R"((?<!\d:)(?<!\d or )(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{9,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
+       nullptr, 0, false, nullptr, kFieldAgainst},
       // Groups of 2-4 digits, 7-12 in all: how people write phone numbers ("451 5986",
       // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), or an area code and
       // one group of 6-7 digits, 9-11 in all ("210 9789102", "0341 8387176"), found
@@ -153,7 +152,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // numbers: after a number of 1-4 digits, a masked value ("**** 3515 3479", not a
       // bullet's "* ") or a 5-6 digit number that itself follows one; after a zip code
       // ("WI 50730 070 206 212") it is a phone.
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/:%]|[.,]\w|-\w| \d))", 0,
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:,$#[-])(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/%]|:\d|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

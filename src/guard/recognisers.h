@@ -143,12 +143,15 @@ bool ValidNationalPhone(std::string_view s);
 // Nine to eleven digits in one run that can only be a phone number's shape: a North
 // American number, a national number with its trunk 0, a Chinese mobile number.
 bool ValidBarePhone(std::string_view s);
-// A code in brackets and its groups: 9 to 13 digits in all.
+// A code in brackets and its groups: 9 to 13 digits in all, or 8 in two groups after it.
 bool ValidBracketedPhone(std::string_view s);
 // 7-12 digits in groups of 2-4, or 2-4 and then 6-7 digits; no date.
 bool ValidGroupedPhone(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);
+// The length of a tagged name without a number glued to it ("Bob Smith-905-674-3793" ->
+// 9): up to its last letter before the first digit; the whole name when it has none.
+size_t NameLengthBeforeDigits(std::string_view name);
 
 }  // namespace fl::guard::internal

@@ -248,17 +248,24 @@ bool ValidBarePhone(std::string_view s) {
 
 bool ValidBracketedPhone(std::string_view s) {
   const size_t n = Digits(s).size();
-  return n >= 9 && n <= 13;
+  // Eight digits only as an area code and two groups: "(72) 754-186", not "(12) 345678".
+  const size_t close = s.find(')');
+  size_t groups = 0;
+  if (close != std::string_view::npos)
+    for (size_t g : DigitGroups(s.substr(close + 1))) groups += g > 0;
+  const bool grouped = groups >= 2;
+  return (n >= 9 || (n == 8 && grouped)) && n <= 13;
 }
 
 bool ValidGroupedPhone(std::string_view s) {
   const std::vector<size_t> groups = DigitGroups(s);
   auto year_at = [&](size_t at) { return s.compare(at, 2, "19") == 0 || s.compare(at, 2, "20") == 0; };
-  // An area code and the subscriber number in one group: 2-4 digits, then 6-7, 9-11 in
-  // all, the first not a year.
+  // An area code and the subscriber number in one group: 2-4 digits, then 6-7, 8-11 in
+  // all ("99 668472", "0341 8387176"), the first not a year, not a decimal ("14.318180").
   if (groups.size() == 2 && groups[1] >= 6) {
+    if (s.find('.') != std::string_view::npos) return false;
     const size_t digits = groups[0] + groups[1];
-    return groups[0] >= 2 && groups[0] <= 4 && groups[1] <= 7 && digits >= 9 && digits <= 11 &&
+    return groups[0] >= 2 && groups[0] <= 4 && groups[1] <= 7 && digits <= 11 &&
            !(groups[0] == 4 && year_at(0));
   }
   size_t digits = 0;
@@ -276,6 +283,15 @@ bool ValidGroupedPhone(std::string_view s) {
   if (groups.size() == 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2 && year_at(0)) return false;
   if (groups.size() == 3 && groups[2] == 4 && groups[0] == 2 && groups[1] == 2 && year_at(s.size() - 4)) return false;
   return true;
+}
+
+size_t NameLengthBeforeDigits(std::string_view name) {
+  size_t n = std::min(name.size(), name.find_first_of("0123456789"));
+  while (n > 0 && !std::isalpha(static_cast<unsigned char>(name[n - 1])) &&
+         !(static_cast<unsigned char>(name[n - 1]) & 0x80)) {
+    --n;
+  }
+  return n;
 }
 
 bool ValidSecretEntropy(std::string_view s) {

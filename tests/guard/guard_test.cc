@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "guard/guard.h"
+#include "guard/recognisers.h"
 
 namespace fl::guard {
 namespace {
@@ -34,6 +35,15 @@ TEST(ValidatorTest, Checksums) {
   EXPECT_FALSE(IbanValid("DE89 3704 0044 0532 0130")) << "German IBANs have 22 characters";
   EXPECT_NEAR(ShannonEntropy("aaaa"), 0, 1e-9);
   EXPECT_NEAR(ShannonEntropy("abcd"), 2, 1e-9);
+}
+
+// The tagger's token may carry a number glued to a name; the name ends before it.
+TEST(ValidatorTest, NameLengthBeforeDigits) {
+  EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith-905-674-3793"), 9u);
+  EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith'5403926876"), 9u);
+  EXPECT_EQ(internal::NameLengthBeforeDigits("H-8432 Hódmező"), 1u);
+  EXPECT_EQ(internal::NameLengthBeforeDigits("4515986"), 0u);
+  EXPECT_EQ(internal::NameLengthBeforeDigits("José Müller"), std::string_view("José Müller").size());
 }
 
 TEST(GuardTest, StructuredTypesWithValidators) {
@@ -126,11 +136,24 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "I tried 962669857 twice").empty());
   EXPECT_TRUE(Found(g, "I tried 123456789 twice").empty());
   EXPECT_TRUE(Found(g, "ticket 039722003 closed").empty()) << "an id's name just before";
-  // An area code and one group of 6-7 digits, 9-11 in all; not after a year, not 8 digits.
+  // An area code and one group of 6-7 digits, 8-11 in all; not after a year, not a decimal.
   EXPECT_EQ(Found(g, "I tried 210 9789102 twice"), (Pairs{{"PHONE", "210 9789102"}}));
   EXPECT_EQ(Found(g, "2960 577132 was on the invoice"), (Pairs{{"PHONE", "2960 577132"}}));
-  EXPECT_TRUE(Found(g, "I tried 99 668472 twice").empty());
+  EXPECT_EQ(Found(g, "I tried 99 668472 twice"), (Pairs{{"PHONE", "99 668472"}}));
+  EXPECT_TRUE(Found(g, "Using 14.318180 MHz HPET").empty()) << "a decimal";
   EXPECT_TRUE(Found(g, "in 2019 1234567 users").empty());
+  // Eight digits in brackets and two groups ("(72) 754-186"), not in one ("(12) 345678").
+  EXPECT_EQ(Found(g, "He gave me (72) 754-186 and left."), (Pairs{{"PHONE", "(72) 754-186"}}));
+  EXPECT_TRUE(Found(g, "He gave me (12) 345678 and left.").empty());
+  // "said:" is no id's "id:"; "or" after a number lists ids, after a word not.
+  EXPECT_EQ(Found(g, "The list said: 451 5986."), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_TRUE(Found(g, "session id: 451 5986").empty());
+  EXPECT_EQ(Found(g, "Write to us or 5403926876"), (Pairs{{"PHONE", "5403926876"}}));
+  EXPECT_TRUE(Found(g, "Seq 3226706533 or 3226706534").empty());
+  // A colon after a number ends a phrase unless a digit follows (a time).
+  EXPECT_EQ(Found(g, "0490 75 40 81: ask for Bob"), (Pairs{{"PHONE", "0490 75 40 81"}}));
+  EXPECT_TRUE(Found(g, "at 2015 10 18:01 the node").empty());
+  EXPECT_EQ(Found(g, "I left 06-3/295 0312 there."), (Pairs{{"PHONE", "06-3/295 0312"}}));
   EXPECT_TRUE(Found(g, "moved 210 9789102 rows").empty()) << "a count's unit follows";
   // Other national shapes need no cue either: a trunk 0 and 9-11 digits in groups (also
   // with dots), eleven digits in a run, a code in brackets; a hyphen used as a dash ends one.
@@ -180,6 +203,16 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Re: order 5531 - please contact me on 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
   EXPECT_EQ(Found(g, "About the invoice: reach me at (99) 645-791."), (Pairs{{"PHONE", "(99) 645-791"}}));
   EXPECT_TRUE(Found(g, "Passport number: 12345678").empty()) << "the colon introduces the id";
+  // An id's word naming a service names a number to call.
+  EXPECT_EQ(Found(g, "Customer service: 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "Our booking office can be reached on 699 956 915"), (Pairs{{"PHONE", "699 956 915"}}));
+  EXPECT_TRUE(Found(g, "Customer number: 451 5986").empty());
+  EXPECT_EQ(Found(g, "My order is late and my number is 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
+  // A name lifts an id's word before it for a grouped number, not for an id's one run.
+  EXPECT_EQ(Found(g, "Customer Mr. Kenji Weber (451 5986) called"),
+            (Pairs{{"PERSON", "Kenji Weber"}, {"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "Employee Mr. Kenji Weber 20231234 called"), (Pairs{{"PERSON", "Kenji Weber"}}));
+  EXPECT_TRUE(Found(g, "Service desk ticket 699 956 915").empty()) << "the id's word is the last";
   // "No." names the number; the word before it says which.
   EXPECT_EQ(Found(g, "Phone No. 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_EQ(Found(g, "Cell no. 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
