@@ -159,7 +159,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"phone-digits", "PHONE", R"((?<!\d:)(?:(?<![\w.+/|-])|(?<=[A-Za-z]\.))\d{7,12}(?![\w/|-]|\.\d))", 0, 0.2, ValidPhone,
        kPhoneCue, 0.6, false, nullptr, kFieldAgainst, kPhoneVeto, kPhoneStrongCue},
       // ---- money and identity ---------------------------------------------------------
-      {"credit-card", "CREDIT_CARD", R"((?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-]))", 0, 1.0, ValidCard, nullptr, 0,
+      // Not inside an identifier ("blk_4162832865986721185" passes Luhn by chance).
+      {"credit-card", "CREDIT_CARD", R"((?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-]))", 0, 1.0, ValidCard, nullptr, 0,
        false},
       {"iban", "IBAN", R"(\b(?i:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b)", 0, 1.0, ValidIban, nullptr, 0,
        false, nullptr, nullptr, nullptr, nullptr, nullptr, /*trim_at_spaces=*/true},
@@ -167,9 +168,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        "ssn|social security|social sec", 0.15, false},
       {"us-ssn-digits", "US_SSN", R"((?<![\w-])\d{9}(?![\w-]))", 0, 0.3, ValidSsn, "ssn|social security|social sec", 0.6,
        false},
+      // A date, not the head or tail of a longer number ("60-56-85-91" is a phone).
       {"date-of-birth", "DATE_OF_BIRTH",
-       R"(\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b)",
-       0, 0.2, nullptr, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
+       R"((?<!\d[./-])\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b(?![./-]\d))",
+       0, 0.2, ValidDate, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
       // ---- accounts -------------------------------------------------------------------
       // DOMAIN\user; not Windows' built-in principals ("NT AUTHORITY\SYSTEM",
       // "BUILTIN\Administrators", "NT SERVICE\…"), which name no person, nor a folder

@@ -147,6 +147,8 @@ bool ValidBarePhone(std::string_view s);
 bool ValidBracketedPhone(std::string_view s);
 // 7-12 digits in groups of 2-4, or 2-4 and then 6-7 digits; no date.
 bool ValidGroupedPhone(std::string_view s);
+// A date whose day is 1-31 and month 1-12, in either order when the year is last.
+bool ValidDate(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);

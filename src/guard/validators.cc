@@ -148,6 +148,11 @@ bool ValidCard(std::string_view s) {
   const int p1 = d[0] - '0', p2 = std::stoi(d.substr(0, 2)), p4 = std::stoi(d.substr(0, 4));
   const bool maestro = p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 63 || p2 == 67;
   if (d.size() == 12 && !maestro) return false;
+  // The issuers with fixed lengths: Amex 15 digits, Mastercard 16, Visa 13, 16 or 19.
+  const size_t n = d.size();
+  if ((p2 == 34 || p2 == 37) && n != 15) return false;
+  if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n != 16) return false;
+  if (p1 == 4 && n != 13 && n != 16 && n != 19) return false;
   return p1 == 4 || (p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720) || p2 == 34 || p2 == 37 || p2 == 30 ||
          p2 == 36 || p2 == 38 || p2 == 35 || p2 == 62 || p2 == 65 || p4 == 6011 || (p4 >= 6440 && p4 <= 6499) ||
          p4 == 2131 || p4 == 1800 || maestro;
@@ -283,6 +288,27 @@ bool ValidGroupedPhone(std::string_view s) {
   if (groups.size() == 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2 && year_at(0)) return false;
   if (groups.size() == 3 && groups[2] == 4 && groups[0] == 2 && groups[1] == 2 && year_at(s.size() - 4)) return false;
   return true;
+}
+
+bool ValidDate(std::string_view s) {
+  int n[3] = {}, count = 0;
+  size_t width0 = 0;
+  for (size_t i = 0; i < s.size() && count < 3;) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) n[count] = n[count] * 10 + (s[j++] - '0');
+    if (count == 0) width0 = j - i;
+    ++count;
+    i = j;
+  }
+  auto day = [](int d) { return d >= 1 && d <= 31; };
+  auto month = [](int m) { return m >= 1 && m <= 12; };
+  if (count == 3 && width0 == 4) return month(n[1]) && day(n[2]);              // 1977-03-04
+  if (count == 3) return (day(n[0]) && month(n[1])) || (month(n[0]) && day(n[1]));  // 04/05/1980
+  return count == 2 && (width0 == 4 || day(n[0]));  // "12 March 1980", "March 12, 1980"
 }
 
 size_t NameLengthBeforeDigits(std::string_view name) {

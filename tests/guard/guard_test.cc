@@ -43,6 +43,13 @@ TEST(ValidatorTest, NameLengthBeforeDigits) {
   EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith'5403926876"), 9u);
   EXPECT_EQ(internal::NameLengthBeforeDigits("H-8432 Hódmező"), 1u);
   EXPECT_EQ(internal::NameLengthBeforeDigits("4515986"), 0u);
+}
+
+TEST(ValidatorTest, CardsHaveTheirIssuersLengths) {
+  EXPECT_TRUE(internal::ValidCard("3782 822463 10005"));
+  EXPECT_FALSE(internal::ValidCard("3704 0044 0532 0130 01")) << "Luhn-valid, but Amex numbers have 15 digits";
+  EXPECT_TRUE(internal::ValidCard("4111 1111 1111 1111"));
+  EXPECT_FALSE(internal::ValidCard("4111 1111 1111 1111 00")) << "Luhn-valid, but Visa has 13, 16 or 19 digits";
   EXPECT_EQ(internal::NameLengthBeforeDigits("José Müller"), std::string_view("José Müller").size());
 }
 
@@ -218,6 +225,7 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Cell no. 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
   EXPECT_TRUE(Found(g, "Invoice no. 78 651 450").empty());
   // No country code starts with 0; pipes and slashes delimit fields and paths.
+  EXPECT_TRUE(Found(g, "Deleting block blk_4162832865986721185 file").empty()) << "Luhn-valid, in an id";
   EXPECT_TRUE(Found(g, "USBMSC Identifier (non-unique): 000000000820 0x5ac").empty());
   EXPECT_TRUE(Found(g, "ntpd[207]: wake time set +0.270003 s").empty());
   EXPECT_TRUE(Found(g, "Cache|30002312|InsertCallBack() onSuccess").empty());
@@ -227,6 +235,12 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "open users\\username\\appdata\\local").empty()) << "a folder path";
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
   EXPECT_TRUE(Found(g, "the change window is 14/07/2026").empty()) << "a date without birth context";
+  EXPECT_EQ(Found(g, "I was born on 1986-07-14"), (Pairs{{"DATE_OF_BIRTH", "1986-07-14"}}));
+  EXPECT_TRUE(Found(g, "I was born on 45/13/1986").empty()) << "no day 45, no month 13";
+  // A date is not the head of a longer number.
+  EXPECT_EQ(Found(g, "Born in 1980, 60-56-85-91"), (Pairs{{"PHONE", "60-56-85-91"}}));
+  EXPECT_EQ(Found(g, "born 3/4/1977 - 03.93.92.16.85"),
+            (Pairs{{"DATE_OF_BIRTH", "3/4/1977"}, {"PHONE", "03.93.92.16.85"}}));
   EXPECT_EQ(Found(g, "uses https://bob:pa55@files.example.net/x"),
             (Pairs{{"URL", "https://bob:pa55@files.example.net/x"}}));
 }
