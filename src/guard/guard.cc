@@ -480,7 +480,10 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
       // "Employee Ana Silva 20231234").
       const size_t veto_end = r.veto != nullptr ? ContextEnd(r.veto, window, false, false) : std::string::npos;
       const bool grouped = value.find_first_of(" -()") != std::string_view::npos;  // ids are one run
-      if (veto_end != std::string::npos && !(name_cue && grouped) && !ClauseOrNumberBetween(window, veto_end) &&
+      const size_t own_cue_end = r.veto_if_nearer ? ContextEnd(r.context, window, false, false) : std::string::npos;
+      const bool own_cue_nearer = own_cue_end != std::string::npos && veto_end != std::string::npos && own_cue_end > veto_end;
+      if (veto_end != std::string::npos && !own_cue_nearer && !(name_cue && grouped) &&
+          !ClauseOrNumberBetween(window, veto_end) &&
           !HasContext(kServiceWords, window.substr(veto_end)) &&
           (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
         return;

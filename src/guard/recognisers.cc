@@ -24,7 +24,8 @@ constexpr const char* kPhoneCue =
 #define FL_PHONE_AGAINST                                                                                         \
   "^seq$|^ack$|^code|^id$|^id:|wwid|userid|sessionid|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|^win$|^bytes|^time$|^ts$|" \
   "^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^case$|^incident|^account|"        \
-  "^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|^request$"
+  "^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|^request$|^ssn|" \
+  "^social security"
 constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
 // A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]").
 constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|[|=";
@@ -120,19 +121,19 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]|-\w|\.\d))", 0,
        0.75, ValidPhone, kPhoneCue, 0.2, false},
       {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
-       ValidPhone, kPhoneCue, 0.4, false},
+       ValidPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
       // grouped, a slash allowed after the area code ("06-79/290 8100", "06-3/295 0312"); not a US ZIP+4
       // code ("MA 02111-1234"), which only a cue makes a number.
       {"phone-national-full", "PHONE",
        R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ .-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
-       0.55, ValidNationalPhone, kPhoneCue, 0.4, false},
+       0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514".
       {"phone-bracketed", "PHONE",
        R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0, 0.55,
-       ValidBracketedPhone, kPhoneCue, 0.4, false, "("},
+       ValidBracketedPhone, kPhoneCue, 0.4, false, "(", kPhoneAgainst},
       // Any grouping of 7-15 digits with a cue. An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
       // a slash may end the area code ("06-30/123 4567", not a date's "12/05").
@@ -166,8 +167,9 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        false, nullptr, nullptr, nullptr, nullptr, nullptr, /*trim_at_spaces=*/true},
       {"us-ssn", "US_SSN", R"((?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-]))", 0, 0.85, ValidSsn,
        "ssn|social security|social sec", 0.15, false},
+      // Nine digits in a run are a phone number when a phone's word is nearer than the SSN's.
       {"us-ssn-digits", "US_SSN", R"((?<![\w-])\d{9}(?![\w-]))", 0, 0.3, ValidSsn, "ssn|social security|social sec", 0.6,
-       false},
+       false, nullptr, nullptr, kPhoneStrongCue, nullptr, nullptr, false, /*veto_if_nearer=*/true},
       // A date, not the head or tail of a longer number ("60-56-85-91" is a phone).
       {"date-of-birth", "DATE_OF_BIRTH",
        R"((?<!\d[./-])\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b(?![./-]\d))",

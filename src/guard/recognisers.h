@@ -117,6 +117,9 @@ struct Recogniser {
   // passes: for a value written in groups that may run on into the next word
   // ("AT44 5421 4304 4324 4519 from").
   bool trim_at_spaces = false;
+  // A veto word counts only when it is nearer the finding than the recogniser's own
+  // context word ("SSN 123-45-6789, phone 039722003", not "phone and SSN: 078051120").
+  bool veto_if_nearer = false;
 };
 
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from

@@ -225,6 +225,10 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Cell no. 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
   EXPECT_TRUE(Found(g, "Invoice no. 78 651 450").empty());
   // No country code starts with 0; pipes and slashes delimit fields and paths.
+  // Nine digits: the nearer of an SSN's word and a phone's decides.
+  EXPECT_EQ(Found(g, "SSN 536-22-8726, phone 039722003"), (Pairs{{"US_SSN", "536-22-8726"}, {"PHONE", "039722003"}}));
+  EXPECT_EQ(Found(g, "phone and SSN: 536228726"), (Pairs{{"US_SSN", "536228726"}}));
+  EXPECT_TRUE(Found(g, "SSN: 078-05-1120").empty()) << "an invalid SSN is no phone either";
   EXPECT_TRUE(Found(g, "Deleting block blk_4162832865986721185 file").empty()) << "Luhn-valid, in an id";
   EXPECT_TRUE(Found(g, "USBMSC Identifier (non-unique): 000000000820 0x5ac").empty());
   EXPECT_TRUE(Found(g, "ntpd[207]: wake time set +0.270003 s").empty());
