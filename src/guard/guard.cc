@@ -488,8 +488,17 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
           (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
         return;
       }
+      // A street's word belongs to this number only with no other number or field
+      // between: "60-56-85-91, 701 Russell Mountain Apt. 873" keeps its phone.
       if (r.after_against != nullptr && !cue) {
-        const size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
+        size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
+        for (size_t i = e; i < line_end; ++i) {
+          const bool number = std::isdigit(static_cast<unsigned char>(text[i])) && text[i - 1] == ' ';
+          if (number || std::strchr(",;|/(", text[i]) != nullptr) {
+            line_end = i;
+            break;
+          }
+        }
         if (HasContext(r.after_against, Lower(text.substr(e, line_end - e)))) return;
       }
       // The words must start one: "server 10.0.0.1" is an address, "ver 10.0.0.1" not.

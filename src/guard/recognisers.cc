@@ -44,7 +44,8 @@ constexpr const char* kAddressOrUnitAfter =
     "^way$|^court$|^ct$|^place$|^pl$|^terrace|^parkway|^pkwy|^highway|^hwy|^suite$|^apt|^crescent|^close$|"
     "^square$|^plaza$|^circle$|^trail$|^strasse|^straße|^rue$|^via$|^calle$|^rows$|^records$|^items$|^bytes$|"
     "^users$|^files$|^times$|^entries$|^lines$|^messages$|^requests$|^ms$|^kb$|^mb$|^gb$|^tb$|^eur$|^usd$|"
-    "^dollars$|^euros$|^pounds$|^units$|^pieces$|^pcs$";
+    "^dollars$|^euros$|^pounds$|^units$|^pieces$|^pcs$|^ns$|^us$|^sec$|^secs$|^seconds$|^minutes$|^hours$|^days$|"
+    "^km$|^miles$|^kg$";
 constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {

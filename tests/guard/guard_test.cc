@@ -162,6 +162,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "at 2015 10 18:01 the node").empty());
   EXPECT_EQ(Found(g, "I left 06-3/295 0312 there."), (Pairs{{"PHONE", "06-3/295 0312"}}));
   EXPECT_TRUE(Found(g, "moved 210 9789102 rows").empty()) << "a count's unit follows";
+  EXPECT_EQ(Found(g, "60-56-85-91, 701 Russell Mountain Apt. 873"), (Pairs{{"PHONE", "60-56-85-91"}}))
+      << "the street is 701's";
+  EXPECT_EQ(Found(g, "699 956 915 GB47CNUV5051523443655"),
+            (Pairs{{"PHONE", "699 956 915"}, {"IBAN", "GB47CNUV5051523443655"}}))
+      << "GB is no unit here";
   // Other national shapes need no cue either: a trunk 0 and 9-11 digits in groups (also
   // with dots), eleven digits in a run, a code in brackets; a hyphen used as a dash ends one.
   EXPECT_EQ(Found(g, "I left 031 925 412 there."), (Pairs{{"PHONE", "031 925 412"}}));
