@@ -125,10 +125,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        ValidPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
-      // grouped, a slash allowed after the area code ("06-79/290 8100", "06-3/295 0312"); not a US ZIP+4
+      // grouped, a slash allowed after the area code ("06-79/290 8100", "06-3/295 0312", "030/12345678"); not a US ZIP+4
       // code ("MA 02111-1234"), which only a cue makes a number.
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ .-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514".
