@@ -18,17 +18,17 @@ constexpr const char* kPhoneCue =
     "contact number|number is|my number|dial|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
     "^mob|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|number:|numbers:|the number|^direct|^home:|^work:|"
     "^office:|^desk:|voicemail";
-// Words just before a run of digits that make it a counter or an id, not a number to call
-// ("Seq: 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not
-// "Lena").
+// Words just before a number that make it a counter or an id, not a number to call ("Seq:
+// 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not "Lena").
 #define FL_PHONE_AGAINST                                                                                         \
-  "^seq$|^ack$|^code|^id$|^id:|wwid|userid|sessionid|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|^win$|^bytes|^time$|^ts$|" \
-  "^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^case$|^incident|^account|"        \
-  "^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|^request$|^ssn|" \
-  "^social security"
+  "^seq$|^ack$|^code|^id$|^id:|wwid|userid|sessionid|id=|id[|^size|^len$|^length|^offset|^pid$|^uid$|^count|" \
+  "^win$|^bytes|^ts$|^sum$|^hash|^serial|^order|^invoice|^ticket|^ref$|^ref.|^no.|^nr$|^nr.|^#|^case$|"      \
+  "^incident|^account|^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|"     \
+  "^request$|^ssn|^social security"
 constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
-// A single run of digits also not in brackets or after '=' (log fields: "taskID[2019352994]").
-constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|[|=";
+// A single run of digits also not after "time" ("time 1234567"; a grouped number after
+// "call me any time" is a phone's), in brackets or after '=' ("taskID[2019352994]").
+constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|^time$|[|=";
 #undef FL_PHONE_AGAINST
 // Other numbers a "number is" introduces ("license number", "the number of records"), and
 // the words that still make it a phone's.

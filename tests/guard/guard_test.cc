@@ -163,6 +163,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I left 06-3/295 0312 there."), (Pairs{{"PHONE", "06-3/295 0312"}}));
   EXPECT_EQ(Found(g, "I left 030/12345678 there."), (Pairs{{"PHONE", "030/12345678"}}));
   EXPECT_EQ(Found(g, "name,phone\nErik,451 5986"), (Pairs{{"PHONE", "451 5986"}})) << "a CSV field";
+  EXPECT_EQ(Found(g, "Call me any time 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_TRUE(Found(g, "elapsed time 4515986").empty()) << "one run after a log field's name";
   EXPECT_TRUE(Found(g, "moved 3,451 5986 of them").empty()) << "a thousands separator";
   EXPECT_TRUE(Found(g, "due 05/11/2024 and 01/2025 there.").empty());
   EXPECT_TRUE(Found(g, "moved 210 9789102 rows").empty()) << "a count's unit follows";
