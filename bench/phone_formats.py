@@ -30,7 +30,14 @@ AFTER_NAME = ["{name} {phone}", "{name}, {phone}", "Ask for {name} on {phone}.",
 ID_NEARBY = ["My account is locked out. You can reach me at {}.", "Re: order 5531 - please contact me on {} today.",
              "I am a new employee, my direct line is {}.", "About the invoice: reach me at {}.",
              "The ticket is still open; my number is {}."]
-KINDS = ("cued", "plain", "after address", "after name", "ids nearby")
+# An id's word that names a service or is followed by a way to reach it, and a phone
+# beside other personal data with only punctuation between.
+SERVICE = ["Customer service: {}", "Ticket office {}", "Our booking office can be reached on {}",
+           "Call me any time {}", "My order is late and my number is {}", "Member services {}",
+           "Account questions? Ring {}", "Customer Mr. Ana Silva ({})"]
+BESIDE = ["{other}, {phone}", "{phone}; {other}", "{other} | {phone}", "{phone} / {other}", "{other}\n{phone}",
+          "{phone}, {other}"]
+KINDS = ("cued", "plain", "after address", "after name", "ids nearby", "service words", "beside other data")
 ADDRESS_ONLY = ["I live at {}.", "Ship to {}", "{}", "Our office moved to {} last year."]
 
 
@@ -68,8 +75,15 @@ def main():
                     text = rnd.choice(AFTER_ADDRESS).format(address=fake.address().replace("\n", ", "), phone=phone)
                 except AttributeError:  # no address provider
                     continue
+            elif kind == "beside other data":
+                other = rnd.choice([fake.email, fake.ssn, fake.credit_card_number, fake.iban, fake.ipv4,
+                                    lambda: fake.date_of_birth().strftime("%d.%m.%Y"), fake.name])
+                try:
+                    text = rnd.choice(BESIDE).format(other=other(), phone=phone)
+                except AttributeError:  # a provider this locale lacks
+                    continue
             else:
-                frames = {"cued": CUED, "plain": PLAIN, "ids nearby": ID_NEARBY}[kind]
+                frames = {"cued": CUED, "plain": PLAIN, "ids nearby": ID_NEARBY, "service words": SERVICE}[kind]
                 text = rnd.choice(frames).format(phone)
             text = text.replace("\n", " ")
             rows.append((loc, kind, text, text.rindex(phone), phone))

@@ -17,7 +17,7 @@ constexpr const char* kPhoneCue =
     "phone|mobile|tel:|tel.|^tel|call|fax|cell|messages to|answering|reach|whatsapp|sms|^text|registered|"
     "contact number|number is|my number|dial|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
     "^mob|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|number:|numbers:|the number|^direct|^home:|^work:|"
-    "^office:|^desk:|voicemail";
+    "^office:|^desk:|voicemail|^service:|^services:|helpline|enquiries|inquiries|reservations";
 // Words just before a number that make it a counter or an id, not a number to call ("Seq:
 // 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not "Lena").
 #define FL_PHONE_AGAINST                                                                                         \
@@ -26,18 +26,22 @@ constexpr const char* kPhoneCue =
   "^incident|^account|^acct|^port$|^pin$|^otp$|^version|^build$|^item$|^sku$|^part$|^po$|^batch$|^job$|"     \
   "^request$|^ssn|^social security"
 constexpr const char* kPhoneAgainst = FL_PHONE_AGAINST;
-// A single run of digits also not after "time" ("time 1234567"; a grouped number after
-// "call me any time" is a phone's), in brackets or after '=' ("taskID[2019352994]").
-constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|^time$|[|=";
+// A single run of digits also not in brackets or after '=' ("taskID[2019352994]").
+constexpr const char* kFieldAgainst = FL_PHONE_AGAINST "|[|=";
 #undef FL_PHONE_AGAINST
 // Other numbers a "number is" introduces ("license number", "the number of records"), and
 // the words that still make it a phone's.
-constexpr const char* kPhoneVeto =
-    "^licen|^passport|^permit|^policy|^account$|^account n|^routing|^serial|^plate$|^tracking|^confirmation|"
-    "^member$|^membership|^customer|^employee|^student|^badge|^case$|^ticket|^order$|^orders$|^invoice|"
-    "^reference|^booking|^voucher|^social security|^ssn$|^tax$|number of|^total$|^count$|^counts$|^counter$|"
-    "^amount$|^size$|^records$|^rows$|^bytes$|^build$|^version$|^release$|^firmware$|^model$|^part$|^item$|"
-    "^sku$|^asset$|^change$|^request$|^incident$|^job$|^jobs$";
+#define FL_PHONE_VETO                                                                                        \
+  "^licen|^passport|^permit|^policy|^account$|^account n|^routing|^serial|^plate$|^tracking|^confirmation|" \
+  "^member$|^membership|^customer|^employee|^student|^badge|^case$|^ticket|^order$|^orders$|^invoice|"      \
+  "^reference|^booking|^voucher|^social security|^ssn$|^tax$|number of|^total$|^count$|^counts$|^counter$|" \
+  "^amount$|^size$|^records$|^rows$|^bytes$|^build$|^version$|^release$|^firmware$|^model$|^part$|^item$|"  \
+  "^sku$|^asset$|^change$|^request$|^incident$|^job$|^jobs$"
+constexpr const char* kPhoneVeto = FL_PHONE_VETO;
+// One run of digits after "time" is a log's field ("time 1234567"), unless a phone's
+// word says otherwise ("Call me any time 0478032950").
+constexpr const char* kDigitsVeto = FL_PHONE_VETO "|^time$";
+#undef FL_PHONE_VETO
 // Words after a number that make it a house number or a count.
 constexpr const char* kAddressOrUnitAfter =
     "^street|^st$|^st.|^avenue|^ave$|^ave.|^road$|^rd$|^rd.|^boulevard|^blvd|^lane$|^ln$|^drive$|^dr$|^dr.|"
@@ -119,16 +123,16 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        // After "digit space" only with the area code in brackets or a hyphen or dot between
        // groups: "MA 02111 (617) 555-0132" and "NY 69075 012-904-0479" are a zip code and a
        // number, the "111 1111" of "4111 1111 1111" is not the start of one.
-       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]|-\w|\.\d))", 0,
+       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]|-\w|\.\d))", 0,
        0.75, ValidPhone, kPhoneCue, 0.2, false},
-      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
+      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
        ValidPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
       // grouped, a slash allowed after the area code ("06-79/290 8100", "06-3/295 0312", "030/12345678"); not a US ZIP+4
       // code ("MA 02111-1234"), which only a cue makes a number.
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514".
@@ -139,14 +143,14 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
       // a slash may end the area code ("06-30/123 4567", not a date's "12/05").
       {"phone-context", "PHONE",
-       R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?=[\d() ]{0,12}\d\)?[.-]\d))\d{1,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{1,8}){0,3}(?:[ .-]\d{2,8}|/\d{3,8})(?:[ .-]\d{2,8}){0,3}(?![\w]|-\w|\.\d))",
+       R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))\d{1,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{1,8}){0,3}(?:[ .-]\d{2,8}|/\d{3,8})(?:[ .-]\d{2,8}){0,3}(?![\w]|-\w|\.\d))",
        0, 0.3, ValidPhone, kPhoneCue, 0.6, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue},
       // Nine to eleven digits in one run, shaped like a phone number (Faker's and many forms'
       // plain "5403926876", "01914960073", "039722003"): found without a cue, unless a
       // counter's or an id's name is just before, or another number and "or" ("Seq
       // 3226706533 or 3226706534"; "write to a@b.org or 5403926876" is a phone).
       {"phone-bare", "PHONE", R"((?<!\d:)(?<!\d or )(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{9,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
-       nullptr, 0, false, nullptr, kFieldAgainst},
+       nullptr, 0, false, nullptr, kFieldAgainst, "^time$", kPhoneStrongCue},
       // Groups of 2-4 digits, 7-12 in all: how people write phone numbers ("451 5986",
       // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), or an area code and
       // one group of 6-7 digits, 9-11 in all ("210 9789102", "0341 8387176"), found
@@ -154,12 +158,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // numbers: after a number of 1-4 digits, a masked value ("**** 3515 3479", not a
       // bullet's "* ") or a 5-6 digit number that itself follows one; after a zip code
       // ("WI 50730 070 206 212") it is a phone.
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:$#[-])(?<![\d.],)(?<!(?<!\d)\d )(?<!(?<!\d)\d\d )(?<!(?<!\d)\d{3} )(?<!(?<!\d)\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/%]|:\d|[.,]\w|-\w| \d))", 0,
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:$#[-])(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})(?![\w/%]|:\d|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").
       {"phone-digits", "PHONE", R"((?<!\d:)(?:(?<![\w.+/|-])|(?<=[A-Za-z]\.))\d{7,12}(?![\w/|-]|\.\d))", 0, 0.2, ValidPhone,
-       kPhoneCue, 0.6, false, nullptr, kFieldAgainst, kPhoneVeto, kPhoneStrongCue},
+       kPhoneCue, 0.6, false, nullptr, kFieldAgainst, kDigitsVeto, kPhoneStrongCue},
       // ---- money and identity ---------------------------------------------------------
       // Not inside an identifier ("blk_4162832865986721185" passes Luhn by chance).
       {"credit-card", "CREDIT_CARD", R"((?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-]))", 0, 1.0, ValidCard, nullptr, 0,

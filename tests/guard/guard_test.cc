@@ -165,6 +165,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "name,phone\nErik,451 5986"), (Pairs{{"PHONE", "451 5986"}})) << "a CSV field";
   EXPECT_EQ(Found(g, "Call me any time 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_TRUE(Found(g, "elapsed time 4515986").empty()) << "one run after a log field's name";
+  EXPECT_TRUE(Found(g, "elapsed time 5403926876").empty());
+  EXPECT_EQ(Found(g, "Call me any time 0478032950"), (Pairs{{"PHONE", "0478032950"}}));
+  EXPECT_EQ(Found(g, "Customer service: 92947448"), (Pairs{{"PHONE", "92947448"}})) << "a service's label cues";
+  EXPECT_EQ(Found(g, "94.144.85.224 06 745 7254"), (Pairs{{"IP_ADDRESS", "94.144.85.224"}, {"PHONE", "06 745 7254"}}))
+      << "after a dotted number";
   EXPECT_TRUE(Found(g, "moved 3,451 5986 of them").empty()) << "a thousands separator";
   EXPECT_TRUE(Found(g, "due 05/11/2024 and 01/2025 there.").empty());
   EXPECT_TRUE(Found(g, "moved 210 9789102 rows").empty()) << "a count's unit follows";
