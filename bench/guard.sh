@@ -144,7 +144,7 @@ print(f"Throughput, one thread, best of 3, incl. JSON I/O, {size/1e6:.1f} MB of 
       f"{size/1e6/secs:.1f} MB/s with the name tagger, {size/1e6/secs_regex:.1f} MB/s with the recognisers alone")
 PYEOF
 # Phone formats past the Presidio set: Faker's numbers of every locale, generated here.
-$PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner"
+$PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner" --dev-shapes "$DATA/pii-presidio-synth/synth_dataset_v2.json"
 # Engine choice: PCRE2 JIT vs interpreter vs a hand-written scanner on the same text.
 SCAN="$(dirname "$FL")/bench_guard_scan"
 if [ -x "$SCAN" ]; then

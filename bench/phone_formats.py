@@ -1,18 +1,21 @@
 #!/usr/bin/python3
 """Phone-number formats beyond the Presidio set: Faker's phone numbers for every locale it
 has (Debian's python3-fake-factory), in sentence frames with a cue word, without one, right
-after an address, right after a name, and cued with an id's word earlier in the text. Prints
-recall per frame kind and the locales found least often, and how many postal addresses
-alone had a phone number found in them (house numbers and zip codes are not phones).
-Generated data only: it checks that the recognisers generalise past the formats they were
-written from.
+after an address, right after a name, cued with an id's word earlier in the text, after an
+id's word that names a service ("Customer service: …"), and beside other personal data
+with only punctuation between. Prints recall per frame kind and the locales found least
+often, and how many postal addresses alone had a phone number found in them (house numbers
+and zip codes are not phones). Generated data only: it checks that the recognisers
+generalise past the formats they were written from. With --dev-shapes, also the shapes of
+the Presidio set's dev-half numbers, with fresh digits, in frames without a cue word.
 
-usage: phone_formats.py FRONTLINE [--ner MODEL] [--seed N] [--per-locale N]
+usage: phone_formats.py FRONTLINE [--ner MODEL] [--seed N] [--per-locale N] [--dev-shapes SYNTH_JSON]
 """
 import argparse
 import collections
 import json
 import random
+import re
 import subprocess
 
 import faker.config
@@ -52,6 +55,9 @@ def main():
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--per-locale", type=int, default=60)
     ap.add_argument("--misses", action="store_true", help="print every number not found, with what was found")
+    ap.add_argument("--dev-shapes", metavar="SYNTH_JSON",
+                    help="also: the shapes of the Presidio set's dev-half phone numbers (even template_id), with "
+                         "fresh digits, in frames without a cue word")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
     random.seed(args.seed)  # some of this Faker's providers draw from the module's generator
@@ -123,6 +129,40 @@ def main():
     print(f"  postal addresses alone with a phone found in them: {len(flagged)} of {len(addresses)}")
     for loc, text, phones in flagged if args.misses else []:
         print(f"  flagged [{loc}] {phones} in {text!r}")
+    if args.dev_shapes:
+        dev_shapes(args, cmd, rnd)
+
+
+# Frames without a phone's word, for the dev half's number shapes.
+NO_CUE = ["{} was the number on the form.", "I wrote {} on the card.", "{}", "The list said: {}.", "Bob Smith, {}",
+          "Acme Corp ({})", "\"{}\" - that's all he said.", "He gave me {} and left.", "Is {} right?",
+          "They texted {} yesterday", "Write to anna@example.org or {}", "Berlin, {}", "{} (home)", "{}, ext. 12",
+          "Note: {}", "Re: {}", "Her new one is {}", "I moved, {} now works."]
+
+
+def dev_shapes(args, cmd, rnd):
+    records = json.load(open(args.dev_shapes))
+    values = sorted({s["entity_value"] for r in records if r["template_id"] % 2 == 0 for s in r["spans"]
+                     if s["entity_type"] == "PHONE_NUMBER"})
+    rows = []
+    for v in values:
+        # Keep the country code or trunk prefix; every other digit is drawn afresh.
+        keep = len(re.match(r"^(\+\d{1,2}|00\d|\(?0?\d)", v).group(0))
+        for frame in NO_CUE:
+            n = v[:keep] + re.sub(r"\d", lambda m: str(rnd.randint(0, 9)), v[keep:])
+            rows.append((frame.format(n), n))
+    out = subprocess.run(cmd, input="".join(t + "\n" for t, _ in rows), capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    hit = 0
+    for (text, n), line in zip(rows, out):
+        a = len(text[:text.index(n)].encode("utf-8"))
+        b = a + len(n.encode("utf-8"))
+        found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
+        hit += found
+        if not found and args.misses:
+            print(f"  missed [dev shape] {n!r} in {text!r}")
+    print(f"Presidio dev-half phone shapes ({len(values)}), fresh digits, {len(NO_CUE)} frames without a cue: "
+          f"recall {hit / len(rows):.3f} of {len(rows)}")
 
 
 if __name__ == "__main__":
