@@ -349,6 +349,19 @@ Status Guard::Find(std::string_view text, std::vector<Span>* spans) const {
     return ResourceExhaustedError("guard: text of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
                                   std::to_string(rep_->options.max_bytes));
   }
+  std::string ascii;
+  std::vector<size_t> from;
+  if (!internal::AsciiSeparators(text, &ascii, &from)) return FindAscii(text, spans);
+  FL_RETURN_IF_ERROR(FindAscii(ascii, spans));
+  for (Span& s : *spans) {
+    s.start = from[s.start];
+    s.end = from[s.end];
+  }
+  return OkStatus();
+}
+
+Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
+  spans->clear();
   pcre2_match_data* md = pcre2_match_data_create(16, nullptr);
   struct Free {
     pcre2_match_data* md;

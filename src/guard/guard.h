@@ -151,7 +151,9 @@ class Guard {
   ~Guard();
 
   // Findings in text, sorted by start, non-overlapping (the higher score, then the longer
-  // span, wins an overlap).
+  // span, wins an overlap). No-break and thin spaces count as spaces and Unicode hyphens
+  // between digits as '-' ("+33 1 23 45 67 89" with U+00A0 is a phone number); offsets
+  // are into text as given.
   Status Find(std::string_view text, std::vector<Span>* spans) const;
 
   // The built-in and custom type names this guard can report.
@@ -160,6 +162,8 @@ class Guard {
  private:
   struct Rep;
   explicit Guard(std::unique_ptr<Rep> rep);
+  // Find on text whose spaces and hyphens inside numbers are ASCII.
+  Status FindAscii(std::string_view text, std::vector<Span>* spans) const;
   std::unique_ptr<Rep> rep_;
 };
 

@@ -155,6 +155,11 @@ bool ValidDate(std::string_view s);
 bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);
+// Writes to *ascii the text with the Unicode spaces people put inside numbers (U+00A0,
+// U+2007, U+2009, U+202F) as ' ' and the Unicode hyphens (U+2010-U+2013) between two
+// digits as '-', and to *from, for every byte of *ascii and one past its end, the offset
+// in text it came from. False (and nothing written) when text has none of them.
+bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size_t>* from);
 // The length of a tagged name without a number glued to it ("Bob Smith-905-674-3793" ->
 // 9): up to its last letter before the first digit; the whole name when it has none.
 size_t NameLengthBeforeDigits(std::string_view name);

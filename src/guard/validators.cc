@@ -311,6 +311,39 @@ bool ValidDate(std::string_view s) {
   return count == 2 && (width0 == 4 || day(n[0]));  // "12 March 1980", "March 12, 1980"
 }
 
+bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size_t>* from) {
+  auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u; };
+  auto digit = [&](size_t i) { return i < text.size() && std::isdigit(byte(i)); };
+  // The separator's length at i and its ASCII form; 0: none.
+  auto separator = [&](size_t i, char* as) -> size_t {
+    if (byte(i) == 0xC2 && byte(i + 1) == 0xA0) return *as = ' ', 2;
+    if (byte(i) != 0xE2 || byte(i + 1) != 0x80) return 0;
+    const unsigned c = byte(i + 2);
+    if (c == 0x87 || c == 0x89 || c == 0xAF) return *as = ' ', 3;
+    if (c >= 0x90 && c <= 0x93 && i > 0 && digit(i - 1) && digit(i + 3)) return *as = '-', 3;
+    return 0;
+  };
+  size_t i = 0;
+  char as = 0;
+  while (i < text.size() && separator(i, &as) == 0) ++i;
+  if (i == text.size()) return false;
+  ascii->assign(text.substr(0, i));
+  from->resize(i);
+  for (size_t k = 0; k < i; ++k) (*from)[k] = k;
+  while (i < text.size()) {
+    const size_t n = separator(i, &as);
+    from->push_back(i);
+    if (n > 0) {
+      ascii->push_back(as);
+      i += n;
+    } else {
+      ascii->push_back(text[i++]);
+    }
+  }
+  from->push_back(text.size());
+  return true;
+}
+
 size_t NameLengthBeforeDigits(std::string_view name) {
   size_t n = std::min(name.size(), name.find_first_of("0123456789"));
   while (n > 0 && !std::isalpha(static_cast<unsigned char>(name[n - 1])) &&

@@ -45,6 +45,22 @@ TEST(ValidatorTest, NameLengthBeforeDigits) {
   EXPECT_EQ(internal::NameLengthBeforeDigits("4515986"), 0u);
 }
 
+// Mail clients put no-break spaces and Unicode hyphens inside numbers.
+TEST(ValidatorTest, AsciiSeparatorsMapBackToTheText) {
+  std::string ascii;
+  std::vector<size_t> from;
+  EXPECT_FALSE(internal::AsciiSeparators("plain text – with an en dash", &ascii, &from));
+  const std::string text = "Tel\xC2\xA0" "555\xE2\x80\x91" "0132 \xE2\x80\x93 ok";
+  ASSERT_TRUE(internal::AsciiSeparators(text, &ascii, &from));
+  EXPECT_EQ(ascii, "Tel 555-0132 \xE2\x80\x93 ok") << "a dash between words stays";
+  ASSERT_EQ(from.size(), ascii.size() + 1);
+  EXPECT_EQ(from[3], 3u);   // the no-break space
+  EXPECT_EQ(from[4], 5u);   // "555"
+  EXPECT_EQ(from[7], 8u);   // the non-breaking hyphen
+  EXPECT_EQ(from[8], 11u);  // "0132"
+  EXPECT_EQ(from.back(), text.size());
+}
+
 TEST(ValidatorTest, CardsHaveTheirIssuersLengths) {
   EXPECT_TRUE(internal::ValidCard("3782 822463 10005"));
   EXPECT_FALSE(internal::ValidCard("3704 0044 0532 0130 01")) << "Luhn-valid, but Amex numbers have 15 digits";
@@ -168,6 +184,16 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "elapsed time 5403926876").empty());
   EXPECT_EQ(Found(g, "Call me any time 0478032950"), (Pairs{{"PHONE", "0478032950"}}));
   EXPECT_EQ(Found(g, "Customer service: 92947448"), (Pairs{{"PHONE", "92947448"}})) << "a service's label cues";
+  // No-break and thin spaces and Unicode hyphens inside numbers; the findings are the
+  // original bytes.
+  EXPECT_EQ(Found(g, "Tel: +33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89 today"),
+            (Pairs{{"PHONE", "+33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89"}}));
+  EXPECT_EQ(Found(g, "Call 555\xE2\x80\x91" "123\xE2\x80\x91" "4567 now"),
+            (Pairs{{"PHONE", "555\xE2\x80\x91" "123\xE2\x80\x91" "4567"}}));
+  EXPECT_EQ(Found(g, "card 4111\xE2\x80\xAF" "1111\xE2\x80\xAF" "1111\xE2\x80\xAF" "1111"),
+            (Pairs{{"CREDIT_CARD", "4111\xE2\x80\xAF" "1111\xE2\x80\xAF" "1111\xE2\x80\xAF" "1111"}}));
+  EXPECT_EQ(Found(g, "IBAN DE89\xC2\xA0" "3704\xC2\xA0" "0044\xC2\xA0" "0532\xC2\xA0" "0130\xC2\xA0" "00"),
+            (Pairs{{"IBAN", "DE89\xC2\xA0" "3704\xC2\xA0" "0044\xC2\xA0" "0532\xC2\xA0" "0130\xC2\xA0" "00"}}));
   EXPECT_EQ(Found(g, "94.144.85.224 06 745 7254"), (Pairs{{"IP_ADDRESS", "94.144.85.224"}, {"PHONE", "06 745 7254"}}))
       << "after a dotted number";
   EXPECT_TRUE(Found(g, "moved 3,451 5986 of them").empty()) << "a thousands separator";
