@@ -151,8 +151,9 @@ class Guard {
   ~Guard();
 
   // Findings in text, sorted by start, non-overlapping (the higher score, then the longer
-  // span, wins an overlap). No-break and thin spaces count as spaces and Unicode hyphens
-  // between digits as '-' ("+33 1 23 45 67 89" with U+00A0 is a phone number); offsets
+  // span, wins an overlap). No-break and thin spaces count as spaces, Unicode hyphens
+  // between digits as '-' ("+33 1 23 45 67 89" with U+00A0 is a phone number), and
+  // zero-width characters as nothing ("jo<U+200B>hn@example.com" is an address); offsets
   // are into text as given.
   Status Find(std::string_view text, std::vector<Span>* spans) const;
 

@@ -156,9 +156,11 @@ bool ValidSecretEntropy(std::string_view s);
 bool ValidPasswordValue(std::string_view s);
 bool ValidPersonName(std::string_view s);
 // Writes to *ascii the text with the Unicode spaces people put inside numbers (U+00A0,
-// U+2007, U+2009, U+202F) as ' ' and the Unicode hyphens (U+2010-U+2013) between two
-// digits as '-', and to *from, for every byte of *ascii and one past its end, the offset
-// in text it came from. False (and nothing written) when text has none of them.
+// U+2007, U+2009, U+202F) as ' ', the Unicode hyphens (U+2010-U+2013) between two digits
+// as '-', and without the invisible characters that split a value (zero-width space and
+// joiners U+200B-U+200D, word joiner U+2060, U+FEFF, soft hyphen U+00AD); and to *from,
+// for every byte of *ascii and one past its end, the offset in text it came from. False
+// (and nothing written) when text has none of them.
 bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size_t>* from);
 // The length of a tagged name without a number glued to it ("Bob Smith-905-674-3793" ->
 // 9): up to its last letter before the first digit; the whole name when it has none.

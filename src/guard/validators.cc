@@ -314,11 +314,15 @@ bool ValidDate(std::string_view s) {
 bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size_t>* from) {
   auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u; };
   auto digit = [&](size_t i) { return i < text.size() && std::isdigit(byte(i)); };
-  // The separator's length at i and its ASCII form; 0: none.
+  // The separator's length at i and its ASCII form ('\0': dropped); 0: none.
   auto separator = [&](size_t i, char* as) -> size_t {
-    if (byte(i) == 0xC2 && byte(i + 1) == 0xA0) return *as = ' ', 2;
-    if (byte(i) != 0xE2 || byte(i + 1) != 0x80) return 0;
-    const unsigned c = byte(i + 2);
+    const unsigned a = byte(i), b = byte(i + 1), c = byte(i + 2);
+    if (a == 0xC2 && b == 0xA0) return *as = ' ', 2;
+    if (a == 0xC2 && b == 0xAD) return *as = '\0', 2;                    // soft hyphen
+    if (a == 0xEF && b == 0xBB && c == 0xBF) return *as = '\0', 3;       // zero-width no-break space
+    if (a == 0xE2 && b == 0x81 && c == 0xA0) return *as = '\0', 3;       // word joiner
+    if (a != 0xE2 || b != 0x80) return 0;
+    if (c >= 0x8B && c <= 0x8D) return *as = '\0', 3;                    // zero-width space and joiners
     if (c == 0x87 || c == 0x89 || c == 0xAF) return *as = ' ', 3;
     if (c >= 0x90 && c <= 0x93 && i > 0 && digit(i - 1) && digit(i + 3)) return *as = '-', 3;
     return 0;
@@ -332,11 +336,14 @@ bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size
   for (size_t k = 0; k < i; ++k) (*from)[k] = k;
   while (i < text.size()) {
     const size_t n = separator(i, &as);
-    from->push_back(i);
     if (n > 0) {
-      ascii->push_back(as);
+      if (as != '\0') {
+        from->push_back(i);
+        ascii->push_back(as);
+      }
       i += n;
     } else {
+      from->push_back(i);
       ascii->push_back(text[i++]);
     }
   }

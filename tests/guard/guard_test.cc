@@ -59,6 +59,10 @@ TEST(ValidatorTest, AsciiSeparatorsMapBackToTheText) {
   EXPECT_EQ(from[7], 8u);   // the non-breaking hyphen
   EXPECT_EQ(from[8], 11u);  // "0132"
   EXPECT_EQ(from.back(), text.size());
+  // Invisible characters are dropped.
+  ASSERT_TRUE(internal::AsciiSeparators("jo\xE2\x80\x8Bhn", &ascii, &from));
+  EXPECT_EQ(ascii, "john");
+  EXPECT_EQ(from, (std::vector<size_t>{0, 1, 5, 6, 7}));
 }
 
 TEST(ValidatorTest, CardsHaveTheirIssuersLengths) {
@@ -188,6 +192,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   // original bytes.
   EXPECT_EQ(Found(g, "Tel: +33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89 today"),
             (Pairs{{"PHONE", "+33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89"}}));
+  EXPECT_EQ(Found(g, "mail jo\xE2\x80\x8Bhn@exam\xC2\xADple.com now"),
+            (Pairs{{"EMAIL", "jo\xE2\x80\x8Bhn@exam\xC2\xADple.com"}}));
   EXPECT_EQ(Found(g, "Call 555\xE2\x80\x91" "123\xE2\x80\x91" "4567 now"),
             (Pairs{{"PHONE", "555\xE2\x80\x91" "123\xE2\x80\x91" "4567"}}));
   EXPECT_EQ(Found(g, "card 4111\xE2\x80\xAF" "1111\xE2\x80\xAF" "1111\xE2\x80\xAF" "1111"),
