@@ -78,15 +78,16 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?i:\b(?:Server|Data Source|Host|Address)=[^;\n]{1,200};(?:[^;\n]{1,200};){0,10}?\s*(?:Password|Pwd)=[^;\n]{1,200};?))",
        0, 1.0, nullptr, nullptr, 0, false, "="},
       {"password-assignment", "SECRET",
-       R"((?i:\b(?:password|passwd|passwort|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|token)\b(?:\s+is)?\s*[:=]\s*)("[^"\n]{3,200}"|'[^'\n]{3,200}'|[^\s,;"']{3,200}))",
-       1, 0.95, ValidPasswordValue, nullptr, 0, false, ":|="},
+       R"((?i:\b(?:password|passwd|passwort|pwd|pw|passphrase|passcode|pin|pin code|pincode|kennwort|wachtwoord|mot de passe|contrase\xC3\xB1a|senha|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|token)\b(?:(?:\s+is)?\s*[:=]\s*|\s+(?:is|was)\s+(?:now\s+)?))("[^"\n]{3,200}"|'[^'\n]{3,200}'|[^\s,;"']{3,200}))",
+       1, 0.95, ValidPasswordValue, nullptr, 0, false, ":|=| is | was "},
       {"high-entropy", "SECRET", R"((?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{24,512}(?![A-Za-z0-9+/=_-]))", 0, 0.75,
        ValidSecretEntropy, "key|token|secret|password|credential|bearer|apikey", 0.2, false},
       // ---- contact and network --------------------------------------------------------
       {"url-credentials", "URL", R"(\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@]{1,200}:[^\s@/]{1,200}@[^\s<>"']{1,2000})",
        0, 1.0, nullptr, nullptr, 0, false, "://"},
+      // Letters beyond ASCII in the local part and the domain ("jürgen@müller.de").
       {"email", "EMAIL",
-       R"((?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}\b)",
+       R"((?<![\w.+%\x80-\xFF-])[A-Za-z0-9\x80-\xFF][A-Za-z0-9._%+\x80-\xFF-]{0,63}@[A-Za-z0-9\x80-\xFF](?:[A-Za-z0-9\x80-\xFF-]{0,61}[A-Za-z0-9\x80-\xFF])?(?:\.[A-Za-z0-9\x80-\xFF](?:[A-Za-z0-9\x80-\xFF-]{0,61}[A-Za-z0-9\x80-\xFF])?){0,8}\.[A-Za-z]{2,24}\b)",
        0, 1.0, nullptr, nullptr, 0, false, "@"},
       {"ipv4", "IP_ADDRESS", R"((?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w]|\.\d))", 0, 0.95,
        ValidIpv4Cidr,
@@ -238,6 +239,8 @@ bool ValidPersonName(std::string_view s) {
 bool ValidPasswordValue(std::string_view s) {
   std::string_view v = s;
   if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
+  // A sentence's end is judged without its mark: "My PIN was blocked." is no password.
+  while (v.size() > 1 && (v.back() == '.' || v.back() == '!' || v.back() == '?')) v.remove_suffix(1);
   static const std::set<std::string, std::less<>> k = {
       "reset", "expired", "required", "changed", "incorrect", "wrong", "invalid", "missing", "please", "request",
       "policy", "manager", "field", "prompt", "protected", "locked", "unknown", "blank", "empty", "none", "null",

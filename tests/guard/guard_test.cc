@@ -192,6 +192,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   // original bytes.
   EXPECT_EQ(Found(g, "Tel: +33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89 today"),
             (Pairs{{"PHONE", "+33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89"}}));
+  EXPECT_EQ(Found(g, "write to j\xC3\xBCrgen@m\xC3\xBCller.de today"), (Pairs{{"EMAIL", "j\xC3\xBCrgen@m\xC3\xBCller.de"}}));
+  EXPECT_EQ(Found(g, "jos\xC3\xA9.garc\xC3\xAD" "a@correo.es"), (Pairs{{"EMAIL", "jos\xC3\xA9.garc\xC3\xAD" "a@correo.es"}}));
   EXPECT_EQ(Found(g, "mail jo\xE2\x80\x8Bhn@exam\xC2\xADple.com now"),
             (Pairs{{"EMAIL", "jo\xE2\x80\x8Bhn@exam\xC2\xADple.com"}}));
   EXPECT_EQ(Found(g, "Call 555\xE2\x80\x91" "123\xE2\x80\x91" "4567 now"),
@@ -324,6 +326,12 @@ TEST(GuardTest, Secrets) {
   EXPECT_EQ(Found(g, "pwd: s3cret99 thanks"), (Pairs{{"SECRET", "s3cret99"}}));
   EXPECT_TRUE(Found(g, "my password: expired").empty());
   EXPECT_TRUE(Found(g, "password reset please").empty());
+  // "is" as well as ':' or '=', more words for a password, a sentence's mark not judged.
+  EXPECT_EQ(Found(g, "my pin is 4821"), (Pairs{{"SECRET", "4821"}}));
+  EXPECT_EQ(Found(g, "My password is Summer2024!"), (Pairs{{"SECRET", "Summer2024!"}}));
+  EXPECT_EQ(Found(g, "pw: Tr0ub4dor&3"), (Pairs{{"SECRET", "Tr0ub4dor&3"}}));
+  EXPECT_TRUE(Found(g, "My PIN was blocked.").empty());
+  EXPECT_TRUE(Found(g, "my password is not working").empty());
   const std::string pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
   EXPECT_EQ(Found(g, "key:\n" + pem + "\nbye"), (Pairs{{"SECRET", pem}}));
   const std::string conn = "Server=db1;Database=hr;User Id=sa;Password=P@ssw0rd;";
