@@ -322,6 +322,14 @@ TEST(GuardTest, Secrets) {
         "Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZg"}) {
     EXPECT_EQ(Found(g, "value " + secret + " here"), (Pairs{{"SECRET", secret}})) << secret;
   }
+  for (const std::string secret :
+       {"glpat-xY3zA9bC8dE7fG6hI5jK", "sk-proj-abcdefghijklmnop1234567890", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123",
+        "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}) {
+    EXPECT_EQ(Found(g, "value " + secret + " here"), (Pairs{{"SECRET", secret}})) << secret;
+  }
+  EXPECT_EQ(Found(g, "Authorization: Basic dXNlcjpwYXNzd29yZA=="), (Pairs{{"SECRET", "dXNlcjpwYXNzd29yZA=="}}));
+  EXPECT_EQ(Found(g, "curl -H 'Authorization: Bearer abc.def'"), (Pairs{{"SECRET", "abc.def"}}));
+  EXPECT_TRUE(Found(g, "bearer tokens expire after an hour; the task-runner failed").empty());
   EXPECT_EQ(Found(g, "password=Hunter2!x"), (Pairs{{"SECRET", "Hunter2!x"}}));
   EXPECT_EQ(Found(g, "pwd: s3cret99 thanks"), (Pairs{{"SECRET", "s3cret99"}}));
   EXPECT_TRUE(Found(g, "my password: expired").empty());
