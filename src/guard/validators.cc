@@ -329,8 +329,13 @@ bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size
   };
   size_t i = 0;
   char as = 0;
-  while (i < text.size() && separator(i, &as) == 0) ++i;
-  if (i == text.size()) return false;
+  // Every sequence starts with 0xC2, 0xE2 or 0xEF: skip to those bytes.
+  for (;;) {
+    i = text.find_first_of("\xC2\xE2\xEF", i);
+    if (i == std::string_view::npos) return false;
+    if (separator(i, &as) != 0) break;
+    ++i;
+  }
   ascii->assign(text.substr(0, i));
   from->resize(i);
   for (size_t k = 0; k < i; ++k) (*from)[k] = k;
