@@ -464,7 +464,17 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
     const unsigned char c0 = toks[i][0];
     const bool listed_name = (lists[i] & (Gazetteer::kFirst | Gazetteer::kLast | Gazetteer::kLocation)) != 0 &&
                              (lists[i] & Gazetteer::kWord) == 0;
-    if (!(std::isupper(c0) || c0 >= 0x80 || (std::islower(c0) && listed_name && toks[i].size() >= 3))) continue;
+    // A lower-case surname off the lists goes with the name the tagger starts before it
+    // ("anna kowalska"), when it is no common word.
+    const bool continues_name = tags_[tags[i]] == "I-PERSON" && i > 0 && !out.empty() &&
+                                out.back().end == offsets[i - 1].second && out.back().type == "PERSON" &&
+                                (lists[i] & Gazetteer::kWord) == 0 && toks[i].size() >= 3 &&
+                                std::all_of(toks[i].begin(), toks[i].end(), [](char ch) {
+                                  return std::islower(static_cast<unsigned char>(ch)) || (ch & 0x80);
+                                });
+    if (!(std::isupper(c0) || c0 >= 0x80 || (std::islower(c0) && (listed_name || continues_name) && toks[i].size() >= 3))) {
+      continue;
+    }
     // Glued to code punctuation ("=Rect(", "obj.Name", "CONFIG_Value", "State:112",
     // "Skype.exe") it is an identifier.
     const size_t s = offsets[i].first, e = offsets[i].second;
@@ -488,6 +498,17 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
     } else {
       out.push_back({offsets[i].first, offsets[i].second, type, 0, "ner"});
     }
+  }
+  // A capitalised first name the tagger left just before a name is the name's ("laptop
+  // of Fatima Zahra El Amrani").
+  for (Span& s : out) {
+    if (s.type != "PERSON") continue;
+    const auto at = std::lower_bound(offsets.begin(), offsets.end(), std::make_pair(s.start, size_t{0}));
+    if (at == offsets.begin()) continue;
+    const size_t j = static_cast<size_t>(at - offsets.begin()) - 1;
+    const bool first_name = (lists[j] & Gazetteer::kFirst) != 0 && (lists[j] & Gazetteer::kWord) == 0 && tags[j] == 0 &&
+                            std::isupper(static_cast<unsigned char>(toks[j][0]));
+    if (first_name && offsets[j].second + 1 == s.start && text[offsets[j].second] == ' ') s.start = offsets[j].first;
   }
   // A title is not part of the name ("Mr. Dustin Wirth" -> "Dustin Wirth"; "Dr" alone
   // is no finding).

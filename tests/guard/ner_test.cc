@@ -203,12 +203,32 @@ TEST(NerTest, GazetteerFindsNamesTheTrainingDataLacks) {
   for (const auto& [type, text] : lower) {
     EXPECT_TRUE(type == "PERSON" && text.find("ingrid") == 0) << "lower case: only words on a name list: " << text;
   }
+  // A lower-case surname off the lists goes with the listed first name before it.
+  EXPECT_EQ(Found(*m, "hi, ingrid kowalczyk from globex in lyon cannot open teams.").front(),
+            (std::pair<std::string, std::string>{"PERSON", "ingrid kowalczyk"}));
   const std::string path = TempPath("g.flner");
   ASSERT_TRUE(m->Save(path).ok());
   auto back = NerModel::Load(path);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(Found(*back, "Hi, Ingrid Lindqvist from Globex in Lyon cannot open Teams."),
             Found(*m, "Hi, Ingrid Lindqvist from Globex in Lyon cannot open Teams."));
+}
+
+// A listed first name the tagger leaves out, just before a name it finds, joins it: a
+// model trained to tag only surnames still reports "Kenji Weber".
+TEST(NerTest, AListedFirstNameJoinsTheNameAfterIt) {
+  std::vector<TaggedSentence> data = Corpus(300, 0);
+  for (TaggedSentence& s : data) {
+    for (auto& [token, tag] : s) tag = tag == "B-PERSON" ? "O" : tag == "I-PERSON" ? "B-PERSON" : tag;
+  }
+  NerTrainOptions options{.epochs = 5};
+  options.gazetteer = TestGazetteer();
+  auto m = NerModel::Train(data, options);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  using Pair = std::pair<std::string, std::string>;
+  EXPECT_EQ(Found(*m, "Hi, Kenji Weber from Globex in Lyon cannot open Teams.").front(), (Pair{"PERSON", "Kenji Weber"}));
+  EXPECT_EQ(Found(*m, "Hi, Pedro Weber from Globex in Lyon cannot open Teams.").front(), (Pair{"PERSON", "Weber"}))
+      << "Pedro is on no list";
 }
 
 int PersonTags(const NerModel& m, const std::vector<TaggedSentence>& data) {
