@@ -190,6 +190,11 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?<!\d[./-])\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b(?![./-]\d))",
        0, 0.2, ValidDate, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
       // ---- accounts -------------------------------------------------------------------
+      // A login made of a person's names ("priya.sharma", "j_doe2") after an account's
+      // label or as an @-mention; not a file name or a host ("user config.yaml").
+      {"account-handle", "USERNAME",
+       R"((?:(?i:\b(?:user(?:name)?|user id|login|logon|account|owner|assignee|assigned to|requester|requested by|reported by|caller|approver|samaccountname|uid)\b[ \t]{0,3}[:=]?[ \t]{0,3})@?|(?<![\w.@-])@)([a-z][a-z0-9]{0,30}[._][a-z][a-z0-9]{0,30}(?:[._][a-z0-9]{1,30})?)\b(?![.@-]?\w))",
+       1, 0.8, ValidAccountHandle, nullptr, 0, false},
       // DOMAIN\user; not Windows' built-in principals ("NT AUTHORITY\SYSTEM",
       // "BUILTIN\Administrators", "NT SERVICE\…"), which name no person, nor a folder
       // path ("users\username\appdata").
@@ -243,6 +248,16 @@ bool ValidPersonName(std::string_view s) {
     start = end + 1;
   }
   return !s.empty();
+}
+
+bool ValidAccountHandle(std::string_view s) {
+  const size_t cut = s.find_last_of("._");
+  static const std::set<std::string, std::less<>> k = {
+      "txt", "log", "exe", "dll", "sys", "msi", "bat", "cmd", "ps1", "sh", "py", "js", "ts", "json", "yaml", "yml", "xml",
+      "csv", "tsv", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "gz", "tar", "png", "jpg", "jpeg", "gif",
+      "cfg", "conf", "ini", "html", "htm", "md", "rtf", "pst", "ost", "eml", "msg", "bak", "tmp", "iso", "img", "vhd",
+      "com", "net", "org", "edu", "gov", "io", "local", "lan", "corp", "internal", "de", "uk", "fr", "nl", "es", "it"};
+  return cut != std::string_view::npos && k.count(s.substr(cut + 1)) == 0;
 }
 
 bool ValidPasswordValue(std::string_view s) {

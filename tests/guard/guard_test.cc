@@ -286,6 +286,11 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Cache|30002312|InsertCallBack() onSuccess").empty());
   EXPECT_TRUE(Found(g, "p28-contacts.icloud.com/874161398/principal").empty());
   EXPECT_EQ(Found(g, "login CORP\\jsmith failed"), (Pairs{{"USERNAME", "CORP\\jsmith"}}));
+  // Logins made of names, after an account's label or as a mention; not files or hosts.
+  EXPECT_EQ(Found(g, "Owner: priya.sharma"), (Pairs{{"USERNAME", "priya.sharma"}}));
+  EXPECT_EQ(Found(g, "@kenji.weber can you check"), (Pairs{{"USERNAME", "kenji.weber"}}));
+  EXPECT_EQ(Found(g, "username=j_doe2 locked"), (Pairs{{"USERNAME", "j_doe2"}}));
+  EXPECT_TRUE(Found(g, "user config.yaml is broken, account svc-backup too").empty());
   EXPECT_TRUE(Found(g, "ran as NT AUTHORITY\\SYSTEM for BUILTIN\\Administrators").empty()) << "built-in principals";
   EXPECT_TRUE(Found(g, "open users\\username\\appdata\\local").empty()) << "a folder path";
   EXPECT_EQ(Found(g, "I was born on 14/07/1986"), (Pairs{{"DATE_OF_BIRTH", "14/07/1986"}}));
