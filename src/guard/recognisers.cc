@@ -50,6 +50,12 @@ constexpr const char* kAddressOrUnitAfter =
     "^users$|^files$|^times$|^entries$|^lines$|^messages$|^requests$|^ms$|^kb$|^mb$|^gb$|^tb$|^eur$|^usd$|"
     "^dollars$|^euros$|^pounds$|^units$|^pieces$|^pcs$|^ns$|^us$|^sec$|^secs$|^seconds$|^minutes$|^hours$|^days$|"
     "^km$|^miles$|^kg$";
+// After a street: a comma, a postcode ("26914", "451 95", "H-2825", "1373-525") and a
+// town of up to three words.
+#define FL_POSTCODE_TOWN                                                                              \
+  R"((?:,[ \t]*(?:[A-Z]{1,2}-)?\d{2,5}(?:[ -]\d{2,4})?[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF]))" \
+  R"((?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ \t](?:[A-Z]|[\xC3-\xC5][\x80-\xBF]))"    \
+  R"((?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})?)"
 constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {
@@ -189,6 +195,82 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"date-of-birth", "DATE_OF_BIRTH",
        R"((?<!\d[./-])\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b(?![./-]\d))",
        0, 0.2, ValidDate, "born|birth|dob|d.o.b|birthday|geboren", 0.7, false},
+      // ---- street addresses (LOCATION) ---------------------------------------------------
+      // Each may run on into a postcode and a town after a comma ("…, 26914 Tirschenreuth",
+      // "…, 451 95 Město Touškov", "…, H-2825 Győr").
+      // A house number, up to four words and a street type, and a unit: "742 Evergreen
+      // Terrace", "221B Baker Street", "417 Kennedy Isle Apt. 706", "34 Jones cove".
+      {"street-address", "LOCATION",
+       R"(\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]+(?:(?:[A-Z][A-Za-z'-]+|[NSEW]\.?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4})"
+       R"((?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|)"
+       R"(Highway|Hwy|Circle|Cir|Square|Sq|Trail|Crescent|Close|Row|Mews|Grove|Gardens|Walk|Alley|Plaza|Loop|Pike|)"
+       R"(Crossing|Ridge|Heights|Isle|Route|Rapids|Ports?|Mountains?|Brooks?|Cliffs?|Springs?|Parks?|Roads|Streets|)"
+       R"(Summit|Stravenue|Via|Locks|Harbors?|Shores?|Views?|Villages?|Falls|Forks?|Fields?|Hills?|Lakes?|Estates?|)"
+       R"(Meadows?|Creek|Junction|Knolls?|Landing|Manors?|Mills?|Orchard|Pass|Passage|Plains?|Points?|Ranch|Rest|)"
+       R"(Ridges?|River|Shoals?|Station|Stream|Trafficway|Tunnel|Turnpike|Underpass|Valleys?|Viaduct|Vista|Wells?|)"
+       R"(Expressway|Freeway|Green|Greens|Haven|Hollow|Inlet|Island|Key|Light|Lodge|Mission|Motorway|Neck|Oval|)"
+       R"(Overpass|Prairie|Radial|Ramp|Track|Unions?|Bypass|Camp|Canyon|Cape|Causeway|Center|Centre|Corners?|Course|)"
+       R"(Courts|Coves?|Dale|Dam|Divide|Drives|Extensions?|Flats?|Ford|Forest|Forge|Fort|Garden|Gateway|Glen|)"
+       R"(Harbour|Ways|street|avenue|road|lane|drive|way|court|place|terrace|square|crescent|close|row|mews|grove|)"
+       R"(gardens|walk|plaza|isle|rapids|ports?|mountains?|brooks?|cliffs?|springs?|parks?|summit|locks|harbou?rs?|)"
+       R"(shores?|views?|villages?|falls|fields?|hills?|lakes?|estates?|meadows?|creek|junction|knolls?|landing|)"
+       R"(manors?|mills?|orchard|passage|plains?|points?|ridges?|river|shoals?|station|stream|valleys?|vista|wells?|)"
+       R"(green|greens|haven|hollow|island|lodge|oval|coves?|dale|extensions?|flats?|ford|forest|forge|fort|glen|)"
+       R"(Range|Pocket|Gully|Keys|Shoals?|Rue|ramp|range|pocket|gully|keys)\b\.?)"
+       R"((?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?[ \t]*#?[A-Za-z0-9-]{1,6}\b)?)" FL_POSTCODE_TOWN,
+       0, 0.85, nullptr, nullptr, 0, false},
+      // A street word built into the name and a house number: "Gutknechtstraße 63",
+      // "Kyrkgatan 6", "Arthursingel 6", "Therese-Hecker-Weg 54", "Lübsring 9/4".
+      {"street-compound", "LOCATION",
+       R"(\b(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z-]|[\xC3-\xC5][\x80-\xBF]){2,40})"
+       R"((?i:stra(?:ss|\xC3\x9F)e|str\.|gasse|weg|platz|allee|damm|ufer|gata|gatan|v\xC3\xA4gen|v\xC3\xA4g|)"
+       R"(veien|vei|vej|gade|katu|kuja|straat|laan|plein|gracht|kade|singel|utca|ulica|ring|pad|steeg|dreef))"
+       R"([ \t]+\d{1,5}[a-zA-Z]?(?:/\d{1,4})?\b)" FL_POSTCODE_TOWN,
+       0, 0.85, nullptr, nullptr, 0, false},
+      // A street type first, its name and a house number: "Via Valentini 63", "Calle
+      // Mayor 12", "Avenida de Loureiro, 46", "Okrová 443, 451 95 Město Touškov" has none.
+      {"street-typed", "LOCATION",
+       R"(\b(?i:calle|callej\xC3\xB3n|avenida|avinguda|avda\.|av\.|rua|rue|via|viale|vicolo|strada|piazza|piazzale|)"
+       R"(corso|contrada|canale|borgo|plaza|carrer|paseo|pasaje|rambla|ronda|camino|carretera|glorieta|alameda|vial|)"
+       R"(urbanizaci\xC3\xB3n|ca\xC3\xB1ada|traves[s]?[ae]|largo|pra\xC3\xA7a|ul\.|ulica|aleja|al\.|chemin|all\xC3\xA9e|quai|)"
+       R"(boulevard|bd\.)[ \t]+(?:(?i:de|del|la|le|les|des|du|da|do|dos|das|di|della|dei|von|van|der|d'|l')[ \t]*){0,3})"
+       R"((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})"
+       R"((?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,3},?[ \t]+\d{1,5}[a-zA-Z]?\b)"
+       FL_POSTCODE_TOWN,
+       0, 0.85, nullptr, nullptr, 0, false},
+      // A house number first and a street type: "46, rue Adrienne Leroy", "2, boulevard
+      // de Baudry".
+      {"street-number-first", "LOCATION",
+       R"(\b\d{1,4}(?:[ ]?(?:bis|ter))?,?[ \t]+(?i:rue|avenue|boulevard|chemin|place|all\xC3\xA9e|impasse|quai|route|)"
+       R"(cours|passage|square|via|calle|rua)[ \t]+(?:(?i:de|du|des|la|le|d'|l')[ \t]*){0,2})"
+       R"((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})"
+       R"((?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,3})" FL_POSTCODE_TOWN,
+       0, 0.85, nullptr, nullptr, 0, false},
+      // A name, a street word of its own and a house number: "Borsodi utca 62.", "Petőfi
+      // út 109", "Brīvības iela 3".
+      {"street-worded", "LOCATION",
+       R"(\b(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}[ \t]+)"
+       R"((?:utca|\xC3\xBAt|t\xC3\xA9r|k\xC3\xB6r\xC3\xBAt|iela|gatv\xC4\x97|t\xC3\xA4nav|ulica|ul\.)[ \t]+\d{1,5}[a-zA-Z]?\.?)"
+       FL_POSTCODE_TOWN,
+       0, 0.85, nullptr, nullptr, 0, false},
+      // A name and a house number before a comma, a postcode and a town: "Okrová 443, 451 95
+      // Město Touškov", "Bergbakken 1, 8463 Kårehavn", "Jordyhof 349, 3315 PB, Herwijnen",
+      // "plac Drzymały 256, 58-351 Wyszków"; not a date ("September 22, 2015 If").
+      {"street-by-postcode", "LOCATION",
+       R"(\b(?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))"
+       R"((?:[a-z]{1,5}\.?[ \t])?(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,40})"
+       R"((?:[ \t](?:[A-Za-z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})"
+       R"([ \t]+\d{1,5}[a-zA-Z]?(?:/\d{1,4})?,[ \t]*(?!(?:19|20)\d\d\b)(?:[A-Z]{1,2}-)?\d{2,5}(?:[ -]\d{2,4})?(?:[ \t][A-Z]{2})?,?[ \t]+)"
+       R"((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})"
+       R"((?:[ \t](?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})",
+       0, 0.85, nullptr, nullptr, 0, false},
+      // UK postcodes ("NW1 6XE"), Australian states and postcodes ("VIC 3000").
+      {"uk-postcode", "LOCATION", R"(\b[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}\b)", 0, 0.85, nullptr, nullptr, 0, false},
+      {"au-state-postcode", "LOCATION", R"(\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT),?[ \t]+\d{4}\b)", 0, 0.85, nullptr, nullptr, 0,
+       false, "NSW|VIC|QLD|WA|SA|TAS|ACT|NT"},
+      // A US state and its ZIP code: "Springfield, IL 62704".
+      {"us-state-zip", "LOCATION",
+       R"(\b[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?\b)", 0, 0.85, ValidUsStateZip, nullptr, 0, false},
       // ---- accounts -------------------------------------------------------------------
       // A login made of a person's names ("priya.sharma", "j_doe2") after an account's
       // label or as an @-mention; not a file name or a host ("user config.yaml").
@@ -248,6 +330,14 @@ bool ValidPersonName(std::string_view s) {
     start = end + 1;
   }
   return !s.empty();
+}
+
+bool ValidUsStateZip(std::string_view s) {
+  static const std::set<std::string, std::less<>> k = {
+      "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+      "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
+      "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"};
+  return k.count(s.substr(0, 2)) > 0;
 }
 
 bool ValidAccountHandle(std::string_view s) {

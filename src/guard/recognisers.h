@@ -158,6 +158,8 @@ bool ValidPersonName(std::string_view s);
 // A login built of names ("priya.sharma"): its last part is no file extension or
 // top-level domain, and it is no dotted code word ("config.yaml", "example.com").
 bool ValidAccountHandle(std::string_view s);
+// "IL 62704": a US state's or DC's code first.
+bool ValidUsStateZip(std::string_view s);
 // Writes to *ascii the text with the Unicode spaces people put inside numbers (U+00A0,
 // U+2007, U+2009, U+202F) as ' ', the Unicode hyphens (U+2010-U+2013) between two digits
 // as '-', and without the invisible characters that split a value (zero-width space and

@@ -81,7 +81,7 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "amex 3782 822463 10005 ok"), (Pairs{{"CREDIT_CARD", "3782 822463 10005"}}));
   // A zip code and a phone number pass Luhn together one time in ten; grouped like that,
   // they are not a card.
-  EXPECT_EQ(Found(g, "South Ann, DE 50668 0543505646"), (Pairs{{"PHONE", "0543505646"}}));
+  EXPECT_EQ(Found(g, "South Ann, DE 50668 0543505646"), (Pairs{{"LOCATION", "DE 50668"}, {"PHONE", "0543505646"}}));
   for (const auto& [type, text] : Found(g, "PUE 49729 1-184-856-2751")) EXPECT_NE(type, "CREDIT_CARD") << text;
   EXPECT_EQ(Found(g, "IBAN DE89 3704 0044 0532 0130 00."), (Pairs{{"IBAN", "DE89 3704 0044 0532 0130 00"}}));
   // An IBAN's groups that run on into the next word, written spaced or not.
@@ -126,7 +126,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Contact Sam at 780 6326 today"), (Pairs{{"PHONE", "780 6326"}}));
   // An area code in brackets may follow a zip code, carry a trunk digit, or the country
   // code may be in brackets; the number is taken whole.
-  EXPECT_EQ(Found(g, "Ship to 4 Elm St Boston MA 02111 (617) 555-0132"), (Pairs{{"PHONE", "(617) 555-0132"}}));
+  EXPECT_EQ(Found(g, "Ship to 4 Elm St Boston MA 02111 (617) 555-0132"),
+            (Pairs{{"LOCATION", "4 Elm St"}, {"LOCATION", "MA 02111"}, {"PHONE", "(617) 555-0132"}}));
   EXPECT_EQ(Found(g, "Phone: 8 (912) 345-67-89"), (Pairs{{"PHONE", "8 (912) 345-67-89"}}));
   EXPECT_EQ(Found(g, "Phone: (+44) 20 7946 0958"), (Pairs{{"PHONE", "(+44) 20 7946 0958"}}));
   EXPECT_TRUE(Found(g, "port: 358 0594").empty());
@@ -137,7 +138,7 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I tried 451 5986 twice"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_EQ(Found(g, "0490 75 40 81 was on the invoice"), (Pairs{{"PHONE", "0490 75 40 81"}}));
   EXPECT_TRUE(Found(g, "moved 358 0594 rows").empty()) << "a count's unit follows";
-  EXPECT_TRUE(Found(g, "here they are: 370 3911 Fourth Avenue Suite 697").empty()) << "a house number";
+  EXPECT_EQ(Found(g, "here they are: 370 3911 Fourth Avenue Suite 697"), (Pairs{{"LOCATION", "3911 Fourth Avenue Suite 697"}})) << "a house number";
   EXPECT_TRUE(Found(g, "Fan speeds ( 3552 3534 3375 **** 3515 3479 )").empty());
   EXPECT_TRUE(Found(g, "Fan speeds ( 3552 3534 3375 11637 3515 3479 )").empty());
   EXPECT_EQ(Found(g, "USNV Jordan, FPO AP 01323 050 172 323"), (Pairs{{"PHONE", "050 172 323"}}));
@@ -207,8 +208,9 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "moved 3,451 5986 of them").empty()) << "a thousands separator";
   EXPECT_TRUE(Found(g, "due 05/11/2024 and 01/2025 there.").empty());
   EXPECT_TRUE(Found(g, "moved 210 9789102 rows").empty()) << "a count's unit follows";
-  EXPECT_TRUE(Found(g, "Ship to 08631 0061 Rissik St Apt. 968").empty()) << "a zip code and a house number";
-  EXPECT_EQ(Found(g, "60-56-85-91, 701 Russell Mountain Apt. 873"), (Pairs{{"PHONE", "60-56-85-91"}}))
+  EXPECT_EQ(Found(g, "Ship to 08631 0061 Rissik St Apt. 968"), (Pairs{{"LOCATION", "0061 Rissik St Apt. 968"}})) << "a zip code and a house number";
+  EXPECT_EQ(Found(g, "60-56-85-91, 701 Russell Mountain Apt. 873"),
+            (Pairs{{"PHONE", "60-56-85-91"}, {"LOCATION", "701 Russell Mountain Apt. 873"}}))
       << "the street is 701's";
   EXPECT_EQ(Found(g, "699 956 915 GB47CNUV5051523443655"),
             (Pairs{{"PHONE", "699 956 915"}, {"IBAN", "GB47CNUV5051523443655"}}))
@@ -229,13 +231,14 @@ TEST(GuardTest, StructuredTypesWithValidators) {
             (Pairs{{"PHONE", "775 877 893"}, {"PHONE", "0490 75 40 81"}}))
       << "a bullet is not a masked value";
   // A US ZIP+4 code with its leading 0 is not a trunk-0 number; a cue still makes one.
-  EXPECT_TRUE(Found(g, "12 Elm Street, Boston, MA 02111-1234, USA").empty());
+  EXPECT_EQ(Found(g, "12 Elm Street, Boston, MA 02111-1234, USA"),
+            (Pairs{{"LOCATION", "12 Elm Street"}, {"LOCATION", "MA 02111-1234"}}));
   EXPECT_EQ(Found(g, "Phone: 02111-1234"), (Pairs{{"PHONE", "02111-1234"}}));
   EXPECT_EQ(Found(g, "I left 555-123-4567- thanks"), (Pairs{{"PHONE", "555-123-4567"}}));
   // After a zip code: hyphens or dots between groups tell a new number from the rest of one.
-  EXPECT_EQ(Found(g, "PA 27624 001-978-653-9676"), (Pairs{{"PHONE", "001-978-653-9676"}}));
+  EXPECT_EQ(Found(g, "PA 27624 001-978-653-9676"), (Pairs{{"LOCATION", "PA 27624"}, {"PHONE", "001-978-653-9676"}}));
   EXPECT_EQ(Found(g, "Kyiv, 82460 027 841-45-45"), (Pairs{{"PHONE", "027 841-45-45"}}));
-  EXPECT_EQ(Found(g, "VIC, 2632 +61 486 012 904"), (Pairs{{"PHONE", "+61 486 012 904"}}));
+  EXPECT_EQ(Found(g, "VIC, 2632 +61 486 012 904"), (Pairs{{"LOCATION", "VIC, 2632"}, {"PHONE", "+61 486 012 904"}}));
   EXPECT_EQ(Found(g, "Faro ((351) 910 706 773)"), (Pairs{{"PHONE", "(351) 910 706 773"}}));
   EXPECT_TRUE(Found(g, "part 555-123-4567-89 shipped").empty()) << "a longer hyphenated id";
   // With a cue, any grouping of 7-15 digits: one run, a slash after the area code, the
@@ -303,6 +306,23 @@ TEST(GuardTest, StructuredTypesWithValidators) {
             (Pairs{{"DATE_OF_BIRTH", "3/4/1977"}, {"PHONE", "03.93.92.16.85"}}));
   EXPECT_EQ(Found(g, "uses https://bob:pa55@files.example.net/x"),
             (Pairs{{"URL", "https://bob:pa55@files.example.net/x"}}));
+}
+
+// Street addresses are places: a house number and a street type, a street word built
+// into the name, a street type first, a US state and its ZIP code.
+TEST(GuardTest, StreetAddressesArePlaces) {
+  const Guard g = Make();
+  EXPECT_EQ(Found(g, "Ship to 742 Evergreen Terrace, Springfield, IL 62704"),
+            (Pairs{{"LOCATION", "742 Evergreen Terrace"}, {"LOCATION", "IL 62704"}}));
+  EXPECT_EQ(Found(g, "my address is 221B Baker Street"), (Pairs{{"LOCATION", "221B Baker Street"}}));
+  EXPECT_EQ(Found(g, "417 Kennedy Isle Apt. 706"), (Pairs{{"LOCATION", "417 Kennedy Isle Apt. 706"}}));
+  EXPECT_EQ(Found(g, "Gutknechtstra\xC3\x9F" "e 63, Forchheim"), (Pairs{{"LOCATION", "Gutknechtstra\xC3\x9F" "e 63"}}));
+  EXPECT_EQ(Found(g, "I moved to Calle Mayor 12"), (Pairs{{"LOCATION", "Calle Mayor 12"}}));
+  EXPECT_EQ(Found(g, "Avenida de Loureiro, 46"), (Pairs{{"LOCATION", "Avenida de Loureiro, 46"}}));
+  EXPECT_EQ(Found(g, "Bergbakken 1, 8463 K\xC3\xA5rehavn"), (Pairs{{"LOCATION", "Bergbakken 1, 8463 K\xC3\xA5rehavn"}}));
+  EXPECT_EQ(Found(g, "London NW1 6XE"), (Pairs{{"LOCATION", "NW1 6XE"}}));
+  EXPECT_TRUE(Found(g, "Spring 2024 release, Katie 4 votes, Agata 3, Port 443 Drive mapping").empty());
+  EXPECT_TRUE(Found(g, "As of September 22, 2015 If you pass").empty()) << "a date";
 }
 
 TEST(GuardTest, IpPrivacyIsTagged) {
@@ -388,7 +408,8 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
             (Pairs{{"PERSON", "Anna Weber"}, {"PERSON", "Weber"}, {"PERSON", "Anna"}}));
   // A signature's number on the line under the name is a phone; a street number is not.
   EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n5551234"), (Pairs{{"PERSON", "Johan Berg"}, {"PHONE", "5551234"}}));
-  EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n3747 3911 Fourth Avenue"), (Pairs{{"PERSON", "Johan Berg"}}));
+  EXPECT_EQ(Found(g, "Kind regards,\nJohan Berg\n3747 3911 Fourth Avenue"),
+            (Pairs{{"PERSON", "Johan Berg"}, {"LOCATION", "3911 Fourth Avenue"}}));
 }
 
 TEST(GuardTest, ConfigurableDomainsCustomTypesAndDenyList) {
