@@ -25,8 +25,10 @@ using nlohmann::json;
 
 // Known identifiers, by type: each appears in some ticket and must never leave.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSeeds = {
-    {"EMAIL", {"maria.lopez@example.com", "j.smith+vpn@contoso.co.uk", "ops-team@corp.example.com"}},
-    {"PHONE", {"+44 20 7946 0958", "(415) 555-0132", "+1-202-555-0175"}},
+    {"EMAIL", {"maria.lopez@example.com", "j.smith+vpn@contoso.co.uk", "ops-team@corp.example.com",
+               "j\xC3\xBCrgen@m\xC3\xBCller.de"}},
+    {"PHONE", {"+44 20 7946 0958", "(415) 555-0132", "+1-202-555-0175",
+               "+33\xC2\xA0" "1\xC2\xA0" "23\xC2\xA0" "45\xC2\xA0" "67\xC2\xA0" "89"}},  // no-break spaces
     {"IP_ADDRESS", {"10.20.30.40", "203.0.113.77", "fe80::1ff:fe23:4567:890a", "2001:db8:85a3::8a2e:370:7334"}},
     {"MAC_ADDRESS", {"00:1A:2B:3C:4D:5E", "a4-5e-60-c2-11-9f"}},
     {"URL", {"https://svc_backup:S3cr3tPass@files.example.net/share"}},
@@ -35,7 +37,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSeeds = {
     {"US_SSN", {"536-22-8745", "078-12-3456"}},
     {"DATE_OF_BIRTH", {"14/07/1986", "March 3, 1979"}},
     {"PERSON", {"Maria Lopez", "Johan Berg"}},
-    {"USERNAME", {"CORP\\jsmith", "EMEA\\m.lopez"}},
+    {"USERNAME", {"CORP\\jsmith", "EMEA\\m.lopez", "priya.sharma"}},
+    {"LOCATION", {"742 Evergreen Terrace", "Gutknechtstra\xC3\x9F" "e 63, 06690 Forchheim"}},
     {"HOSTNAME", {"srv-db-07.corp.example.com", "fs01.eu.corp.example.com"}},
     {"SECRET", {"AKIAZ7QW3ERTY5UIOP2X", "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6", "Hunter2!xyz",
                 "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
@@ -56,6 +59,7 @@ std::string Sentence(const std::string& type, const std::string& v) {
   if (type == "DATE_OF_BIRTH") return "My date of birth is " + v + ".";
   if (type == "PERSON") return "Hi " + v + ",";
   if (type == "USERNAME") return "The account " + v + " is locked.";
+  if (type == "LOCATION") return "Ship the new laptop to " + v + " please.";
   if (type == "HOSTNAME") return "Server " + v + " is slow.";
   if (type == "SECRET") return "The config has password=" + v + " in clear text.";
   return "My employee number is " + v + ".";
