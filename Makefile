@@ -35,10 +35,11 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DFL_FUZZ=ON -DFL_BUILD_TESTS=OFF >/dev/null
-	cmake --build $(BUILD)-fuzz -j$(JOBS) --target fuzz_request fuzz_gguf
-	mkdir -p $(BUILD)-fuzz/corpus $(BUILD)-fuzz/gguf-corpus
+	cmake --build $(BUILD)-fuzz -j$(JOBS) --target fuzz_request fuzz_gguf fuzz_guard
+	mkdir -p $(BUILD)-fuzz/corpus $(BUILD)-fuzz/gguf-corpus $(BUILD)-fuzz/guard-corpus
 	$(BUILD)-fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)-fuzz/corpus fuzz/corpus
 	$(BUILD)-fuzz/fuzz_gguf -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)-fuzz/gguf-corpus fuzz/gguf-corpus
+	$(BUILD)-fuzz/fuzz_guard -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)-fuzz/guard-corpus fuzz/guard-corpus
 
 # The whole test suite built with AddressSanitizer and UndefinedBehaviorSanitizer (about
 # ten minutes on two cores; not part of `make test`).
