@@ -499,6 +499,27 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
       out.push_back({offsets[i].first, offsets[i].second, type, 0, "ner"});
     }
   }
+  // In lower-case text a greeting names its reader: "hi maria," or "hello maria lopez!"
+  // when the word is on the first-name list, even if it is also a common word ("maria",
+  // "john"), and a listed surname may follow.
+  for (size_t i = 1; i < toks.size(); ++i) {
+    const std::string& greet = lower[i - 1];
+    if (greet != "hi" && greet != "hello" && greet != "hey" && greet != "dear") continue;
+    if ((lists[i] & Gazetteer::kFirst) == 0 || !std::islower(static_cast<unsigned char>(toks[i][0]))) continue;
+    const bool taken = std::any_of(out.begin(), out.end(), [&](const Span& f) {
+      return f.start < offsets[i].second && offsets[i].first < f.end;
+    });
+    if (taken) continue;
+    size_t last = i;
+    if (i + 1 < toks.size() && (lists[i + 1] & Gazetteer::kLast) != 0 &&
+        std::islower(static_cast<unsigned char>(toks[i + 1][0]))) {
+      last = i + 1;
+    }
+    const bool ends = last + 1 == toks.size() || toks[last + 1] == "," || toks[last + 1] == "!" ||
+                      toks[last + 1] == ":" || text.substr(offsets[last].second, 1) == "\n";
+    if (ends) out.push_back({offsets[i].first, offsets[last].second, "PERSON", 0, "ner"});
+  }
+  std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   // A capitalised first name the tagger left just before a name is the name's ("laptop
   // of Fatima Zahra El Amrani").
   for (Span& s : out) {

@@ -156,7 +156,7 @@ std::vector<std::pair<std::string, std::string>> Found(const NerModel& m, const 
 Gazetteer TestGazetteer() {
   const std::string path = TempPath("names.tsv");
   std::ofstream(path) << "# lists\nfirst\tMaria\nfirst\tIngrid\nfirst\tKenji\nlast\tLindqvist\nlast\tWeber\n"
-                         "location\tSanta Fe de Bogota\nword\twill\nword\tcannot\n";
+                         "location\tSanta Fe de Bogota\nword\twill\nword\tcannot\nfirst\tMark\nword\tmark\n";
   auto g = ReadGazetteer(path);
   EXPECT_TRUE(g.ok()) << g.status().ToString();
   return g.ok() ? *g : Gazetteer{};
@@ -203,6 +203,11 @@ TEST(NerTest, GazetteerFindsNamesTheTrainingDataLacks) {
   for (const auto& [type, text] : lower) {
     EXPECT_TRUE(type == "PERSON" && text.find("ingrid") == 0) << "lower case: only words on a name list: " << text;
   }
+  // A greeting names its reader in lower-case text too, when the name is on a list.
+  using Pair = std::pair<std::string, std::string>;
+  EXPECT_EQ(Found(*m, "hi mark, teams cannot open."), (Pairs{Pair{"PERSON", "mark"}})) << "a common word too";
+  EXPECT_EQ(Found(*m, "hello kenji weber! teams cannot open.").front(), (Pair{"PERSON", "kenji weber"}));
+  EXPECT_TRUE(Found(*m, "hi will you open teams").empty());
   // A lower-case surname off the lists goes with the listed first name before it.
   EXPECT_EQ(Found(*m, "hi, ingrid kowalczyk from globex in lyon cannot open teams.").front(),
             (std::pair<std::string, std::string>{"PERSON", "ingrid kowalczyk"}));
