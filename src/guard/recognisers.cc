@@ -285,6 +285,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
   };
   return k;
 }
+#undef FL_POSTCODE_TOWN
 
 const std::vector<const char*>& ProtectedPatterns() {
   static const std::vector<const char*> k = {
