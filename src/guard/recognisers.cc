@@ -191,6 +191,20 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // Nine digits in a run are a phone number when a phone's word is nearer than the SSN's.
       {"us-ssn-digits", "US_SSN", R"((?<![\w-])\d{9}(?![\w-]))", 0, 0.3, ValidSsn, "ssn|social security|social sec", 0.6,
        false, nullptr, nullptr, kPhoneStrongCue, nullptr, nullptr, false, /*veto_if_nearer=*/true},
+      // European national identity numbers, each with its check digit (and its date of
+      // birth where it has one); a PESEL only after its name.
+      {"es-dni", "NATIONAL_ID", R"(\b(?:\d{8}|[XYZ]\d{7})-?[A-Z]\b)", 0, 0.9, ValidSpanishId, nullptr, 0, false},
+      {"it-codice-fiscale", "NATIONAL_ID", R"(\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b)", 0, 0.95,
+       ValidCodiceFiscale, nullptr, 0, false},
+      {"se-personnummer", "NATIONAL_ID", R"(\b(?:19|20)?\d{6}[-+]\d{4}\b)", 0, 0.9, ValidSwedishId, nullptr, 0, false},
+      {"fi-hetu", "NATIONAL_ID", R"(\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b)", 0, 0.9, ValidFinnishId, nullptr, 0, false},
+      {"no-fodselsnummer", "NATIONAL_ID", R"(\b\d{11}\b)", 0, 0.9, ValidNorwegianId, nullptr, 0, false},
+      {"fr-nir", "NATIONAL_ID",
+       R"(\b[12][ ]?\d{2}[ ]?\d{2}[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}[ ]?\d{2}\b)", 0, 0.9, ValidFrenchNir, nullptr,
+       0, false},
+      {"uk-nino", "NATIONAL_ID", R"(\b[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b)", 0, 0.9, ValidUkNino, nullptr, 0,
+       false},
+      {"pl-pesel", "NATIONAL_ID", R"(\b\d{11}\b)", 0, 0.3, ValidPesel, "pesel", 0.6, false},
       // A date, not the head or tail of a longer number ("60-56-85-91" is a phone).
       {"date-of-birth", "DATE_OF_BIRTH",
        R"((?<!\d[./-])\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b(?![./-]\d))",

@@ -158,6 +158,19 @@ bool ValidPersonName(std::string_view s);
 // A login built of names ("priya.sharma"): its last part is no file extension or
 // top-level domain, and it is no dotted code word ("config.yaml", "example.com").
 bool ValidAccountHandle(std::string_view s);
+// Whether the digits' Luhn sum is a multiple of 10 (any length; LuhnValid is a card's).
+bool LuhnSum(std::string_view digits);
+// European national identity numbers, by their check digits and dates (national_ids.cc):
+// Spanish DNI / NIE, Italian codice fiscale, Swedish personnummer, Finnish HETU, Norwegian
+// fødselsnummer, French NIR, UK National Insurance number, Polish PESEL.
+bool ValidSpanishId(std::string_view s);
+bool ValidCodiceFiscale(std::string_view s);
+bool ValidSwedishId(std::string_view s);
+bool ValidFinnishId(std::string_view s);
+bool ValidNorwegianId(std::string_view s);
+bool ValidFrenchNir(std::string_view s);
+bool ValidUkNino(std::string_view s);
+bool ValidPesel(std::string_view s);
 // "IL 62704": a US state's or DC's code first.
 bool ValidUsStateZip(std::string_view s);
 // Writes to *ascii the text with the Unicode spaces people put inside numbers (U+00A0,

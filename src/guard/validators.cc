@@ -53,10 +53,15 @@ double ShannonEntropy(std::string_view s) {
 
 bool LuhnValid(std::string_view s) {
   const std::string d = Digits(s);
-  if (d.size() < 12 || d.size() > 19) return false;
+  return d.size() >= 12 && d.size() <= 19 && internal::LuhnSum(d);
+}
+
+namespace internal {
+
+bool LuhnSum(std::string_view digits) {
   int sum = 0;
   bool twice = false;
-  for (auto it = d.rbegin(); it != d.rend(); ++it) {
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
     int v = *it - '0';
     if (twice && (v *= 2) > 9) v -= 9;
     sum += v;
@@ -64,6 +69,8 @@ bool LuhnValid(std::string_view s) {
   }
   return sum % 10 == 0;
 }
+
+}  // namespace internal
 
 namespace {
 

@@ -325,6 +325,27 @@ TEST(GuardTest, StreetAddressesArePlaces) {
   EXPECT_TRUE(Found(g, "As of September 22, 2015 If you pass").empty()) << "a date";
 }
 
+// European national identity numbers: found by their check digits, not by shape alone.
+TEST(GuardTest, NationalIdsByTheirCheckDigits) {
+  const Guard g = Make();
+  for (const std::string id : {"12345678Z", "X1234567L", "RSSMRA85T10A562S", "811228-9874", "131052-308T",
+                               "01010710029", "1 85 05 78 006 084 91", "AB 12 34 56 C"}) {
+    EXPECT_EQ(Found(g, "My ID is " + id + ", thanks"), (Pairs{{"NATIONAL_ID", id}})) << id;
+  }
+  EXPECT_EQ(Found(g, "PESEL 44051401359"), (Pairs{{"NATIONAL_ID", "44051401359"}}));
+  for (const std::string wrong : {"12345678A", "RSSMRA85T10A562T", "811228-9875", "131052-308U", "01010710028",
+                                  "1 85 05 78 006 084 92", "QQ 12 34 56 C", "AB 12 34 56 E"}) {
+    for (const Span& s : [&] {
+           std::vector<Span> out;
+           EXPECT_TRUE(g.Find("My ID is " + wrong + ", thanks", &out).ok());
+           return out;
+         }()) {
+      EXPECT_NE(s.type, "NATIONAL_ID") << wrong;
+    }
+  }
+  EXPECT_TRUE(Found(g, "ref 44051401359 done").empty()) << "a PESEL only after its name";
+}
+
 TEST(GuardTest, IpPrivacyIsTagged) {
   const Guard g = Make();
   std::vector<Span> spans;

@@ -36,6 +36,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSeeds = {
     {"IBAN", {"DE89 3704 0044 0532 0130 00", "GB29NWBK60161331926819"}},
     {"US_SSN", {"536-22-8745", "078-12-3456"}},
     {"DATE_OF_BIRTH", {"14/07/1986", "March 3, 1979"}},
+    {"NATIONAL_ID", {"12345678Z", "RSSMRA85T10A562S", "811228-9874", "1 85 05 78 006 084 91"}},
     {"PERSON", {"Maria Lopez", "Johan Berg"}},
     {"USERNAME", {"CORP\\jsmith", "EMEA\\m.lopez", "priya.sharma"}},
     {"LOCATION", {"742 Evergreen Terrace", "Gutknechtstra\xC3\x9F" "e 63, 06690 Forchheim"}},
@@ -57,6 +58,7 @@ std::string Sentence(const std::string& type, const std::string& v) {
   if (type == "IBAN") return "Salary goes to IBAN " + v + ".";
   if (type == "US_SSN") return "HR needs my SSN " + v + " for the form.";
   if (type == "DATE_OF_BIRTH") return "My date of birth is " + v + ".";
+  if (type == "NATIONAL_ID") return "HR asked for my ID number " + v + " again.";
   if (type == "PERSON") return "Hi " + v + ",";
   if (type == "USERNAME") return "The account " + v + " is locked.";
   if (type == "LOCATION") return "Ship the new laptop to " + v + " please.";
