@@ -115,7 +115,7 @@ bool AfterAbbreviation(std::string_view window, size_t dot) {
   while (start > 0 && std::isalpha(static_cast<unsigned char>(window[start - 1]))) --start;
   const std::string_view word = window.substr(start, dot - start);
   static const std::set<std::string_view> k = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc",
-                                                "ltd", "co", "corp", "no", "nr", "tel", "ph", "mob", "e.g", "vs"};
+                                                "ltd", "co", "corp", "no", "nr", "tel", "ph", "mob", "vs"};
   return word.size() == 1 || k.count(word) > 0;
 }
 
