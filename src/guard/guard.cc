@@ -25,7 +25,9 @@ struct Compiled {
   Recogniser rec;
   pcre2_code* code = nullptr;
   std::string type, name;  // owned copies for custom and hostname recognisers
+  bool needs_digit = false;  // its pattern cannot match a text without one: skipped there
 };
+
 
 Result<pcre2_code*> Compile(const std::string& pattern, const std::string& what) {
   int error = 0;
@@ -293,7 +295,7 @@ Result<Guard> Guard::Create(const GuardOptions& options) {
     if (!options.names && std::string_view(r.type) == "PERSON") continue;
     Result<pcre2_code*> code = Compile(r.pattern, std::string("built-in recogniser ") + r.name);
     if (!code.ok()) return InternalError(code.status().message());
-    rep->recognisers.push_back({r, *code, "", ""});
+    rep->recognisers.push_back({r, *code, "", "", internal::DigitRecognisers().count(r.name) > 0});
   }
   for (const std::string& domain : options.internal_domains) {
     if (domain.empty()) continue;
@@ -432,8 +434,10 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
     return false;
   };
 
+  const bool has_digit = text.find_first_of("0123456789") != std::string_view::npos;
   for (const Compiled& c : rep_->recognisers) {
     const Recogniser& r = c.rec;
+    if (c.needs_digit && !has_digit) continue;
     if (r.require != nullptr) {
       bool any = false;
       std::string_view req(r.require);

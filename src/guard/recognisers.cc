@@ -301,6 +301,17 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
 }
 #undef FL_POSTCODE_TOWN
 
+const std::set<std::string_view>& DigitRecognisers() {
+  static const std::set<std::string_view> k = {
+      "phone-international", "phone-nanp", "phone-national", "phone-national-full", "phone-bracketed",
+      "phone-context", "phone-bare", "phone-grouped", "phone-digits", "credit-card", "iban", "us-ssn",
+      "us-ssn-digits", "date-of-birth", "ipv4", "street-address", "street-compound", "street-typed",
+      "street-number-first", "street-worded", "street-by-postcode", "uk-postcode", "au-state-postcode",
+      "us-state-zip", "es-dni", "it-codice-fiscale", "se-personnummer", "fi-hetu", "no-fodselsnummer", "fr-nir",
+      "uk-nino", "pl-pesel"};
+  return k;
+}
+
 const std::vector<const char*>& ProtectedPatterns() {
   static const std::vector<const char*> k = {
       R"(\bCVE-\d{4}-\d{4,7}\b)",

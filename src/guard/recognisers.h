@@ -8,6 +8,7 @@
 #include <cctype>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -125,6 +126,9 @@ struct Recogniser {
 // The built-in recognisers (names, shapes and secrets; not HOSTNAME, which is built from
 // the configured domains).
 const std::vector<Recogniser>& BuiltinRecognisers();
+// The names of the built-in recognisers whose every match holds a digit: the guard skips
+// them on a text without one (prose tickets: about twice as fast).
+const std::set<std::string_view>& DigitRecognisers();
 // Patterns whose matches are protected: no finding may overlap one (CVE ids, KB numbers,
 // HTTP status codes, cloud/product tokens, versions in context).
 const std::vector<const char*>& ProtectedPatterns();

@@ -65,6 +65,14 @@ TEST(ValidatorTest, AsciiSeparatorsMapBackToTheText) {
   EXPECT_EQ(from, (std::vector<size_t>{0, 1, 5, 6, 7}));
 }
 
+// The recognisers the guard skips on a text without digits are built-in ones (a renamed
+// recogniser would silently run everywhere again).
+TEST(ValidatorTest, DigitRecognisersAreBuiltIn) {
+  std::set<std::string_view> names;
+  for (const auto& r : internal::BuiltinRecognisers()) names.insert(r.name);
+  for (std::string_view n : internal::DigitRecognisers()) EXPECT_TRUE(names.count(n)) << n;
+}
+
 TEST(ValidatorTest, CardsHaveTheirIssuersLengths) {
   EXPECT_TRUE(internal::ValidCard("3782 822463 10005"));
   EXPECT_FALSE(internal::ValidCard("3704 0044 0532 0130 01")) << "Luhn-valid, but Amex numbers have 15 digits";
