@@ -157,12 +157,11 @@ bool ValidCard(std::string_view s) {
   if (d.size() == 12 && !maestro) return false;
   // The issuers with fixed lengths: Amex 15 digits, Mastercard 16, Visa 13, 16 or 19.
   const size_t n = d.size();
-  if ((p2 == 34 || p2 == 37) && n != 15) return false;
-  if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n != 16) return false;
-  if (p1 == 4 && n != 13 && n != 16 && n != 19) return false;
-  return p1 == 4 || (p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720) || p2 == 34 || p2 == 37 || p2 == 30 ||
-         p2 == 36 || p2 == 38 || p2 == 35 || p2 == 62 || p2 == 65 || p4 == 6011 || (p4 >= 6440 && p4 <= 6499) ||
-         p4 == 2131 || p4 == 1800 || maestro;
+  const bool visa = p1 == 4, amex = p2 == 34 || p2 == 37;
+  const bool mastercard = (p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720);
+  if ((amex && n != 15) || (mastercard && n != 16) || (visa && n != 13 && n != 16 && n != 19)) return false;
+  return visa || mastercard || amex || p2 == 30 || p2 == 36 || p2 == 38 || p2 == 35 || p2 == 62 || p2 == 65 ||
+         p4 == 6011 || (p4 >= 6440 && p4 <= 6499) || p4 == 2131 || p4 == 1800 || maestro;
 }
 
 bool ValidSsn(std::string_view s) {
@@ -315,7 +314,7 @@ bool ValidDate(std::string_view s) {
   auto month = [](int m) { return m >= 1 && m <= 12; };
   if (count == 3 && width0 == 4) return month(n[1]) && day(n[2]);              // 1977-03-04
   if (count == 3) return (day(n[0]) && month(n[1])) || (month(n[0]) && day(n[1]));  // 04/05/1980
-  return count == 2 && (width0 == 4 || day(n[0]));  // "12 March 1980", "March 12, 1980"
+  return count == 2 && day(n[0]);  // "12 March 1980", "March 12, 1980"
 }
 
 bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size_t>* from) {
