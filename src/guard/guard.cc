@@ -139,6 +139,57 @@ bool ClauseOrNumberBetween(std::string_view window, size_t from) {
   return false;
 }
 
+// Keeps of *phones those with a finding of personal data just before or after them, only
+// separators between: a contact record's fields ("Ana Silva, ana@x.org, 48784005"), an
+// address and its number ("…, 1373 Sandvik (90055230)", "QLD, 2916 24464311"). After a
+// town's name, the number may be its postcode ("כפר יונה, 3834492", "Q. ROO 05878-1153"): a
+// place without a number of its own counts only with a bracket, a line, a bar or a
+// semicolon between. A name before the
+// number is the name cue's to judge (it knows the number's shapes); a name after it counts
+// here ("4173803, Anna Williams"). The findings are
+// searched by position, not pairwise: a hostile text may hold many of both.
+void KeepBesideData(std::string_view text, const std::vector<Span>& found, std::vector<Span>* phones) {
+  if (phones->empty()) return;
+  static const std::set<std::string_view> kPersonal = {"EMAIL", "PERSON", "LOCATION", "CREDIT_CARD", "IBAN",
+                                                       "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "IP_ADDRESS",
+                                                       "URL", "USERNAME"};
+  constexpr size_t kGap = 4;
+  // (offset, whether a place without a number of its own) of the findings' starts and ends.
+  std::vector<std::pair<size_t, bool>> starts, ends;
+  for (const Span& f : found) {
+    if (!kPersonal.count(f.type)) continue;
+    const std::string_view value = text.substr(f.start, f.end - f.start);
+    const bool bare_place = f.type == "LOCATION" && value.find_first_of("0123456789") == std::string_view::npos;
+    starts.emplace_back(f.start, bare_place);
+    if (f.type != "PERSON") ends.emplace_back(f.end, bare_place);
+  }
+  std::sort(starts.begin(), starts.end());
+  std::sort(ends.begin(), ends.end());
+  auto separators = [&](size_t a, size_t b, bool bare_place) {
+    const std::string_view gap = text.substr(a, b - a);
+    return gap.find_first_not_of(" \t\n,;|/()-") == std::string_view::npos &&
+           (!bare_place || gap.find_first_of("(\n|;") != std::string_view::npos);
+  };
+  auto beside = [&](const Span& p) {
+    // Not the head of a host's name ("24.54.76.216 (24-54-76-216.bflony.adelphia.net)").
+    if (p.end + 1 < text.size() && text[p.end] == '.' && std::isalnum(static_cast<unsigned char>(text[p.end + 1]))) {
+      return false;
+    }
+    // A finding that ends in [p.start - kGap, p.start] or starts in [p.end, p.end + kGap].
+    for (auto it = std::lower_bound(ends.begin(), ends.end(), std::make_pair(p.start >= kGap ? p.start - kGap : 0, false));
+         it != ends.end() && it->first <= p.start; ++it) {
+      if (separators(it->first, p.start, it->second)) return true;
+    }
+    for (auto it = std::lower_bound(starts.begin(), starts.end(), std::make_pair(p.end, false));
+         it != starts.end() && it->first <= p.end + kGap; ++it) {
+      if (separators(p.end, it->first, it->second)) return true;
+    }
+    return false;
+  };
+  phones->erase(std::remove_if(phones->begin(), phones->end(), [&](const Span& p) { return !beside(p); }),
+                phones->end());
+}
+
 bool IsPrivateIpv4(std::string_view s) {
   int a = 0, b = 0;
   if (std::sscanf(std::string(s).c_str(), "%d.%d", &a, &b) != 2) return false;
@@ -434,6 +485,7 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
     return false;
   };
 
+  std::vector<Span> beside_pending;  // phones that a finding beside them would cue
   const bool has_digit = text.find_first_of("0123456789") != std::string_view::npos;
   for (const Compiled& c : rep_->recognisers) {
     const Recogniser& r = c.rec;
@@ -480,7 +532,12 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
                        (name_cue || HasContext(r.context, window) ||
                         HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))));
       const double score = cue ? std::min(1.0, r.score + r.context_boost) : r.score;
-      if (score < rep_->options.min_score) return;
+      // A phone number that only a cue would pass may have its cue in the data beside it,
+      // known once every finding is in ("kari@hanssen.no, 48784005").
+      const bool pending = !cue && score < rep_->options.min_score && std::strcmp(type, "PHONE") == 0 &&
+                           r.context != nullptr &&
+                           std::min(1.0, r.score + r.context_boost) >= rep_->options.min_score;
+      if (score < rep_->options.min_score && !pending) return;
       // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
       // not "Order #: …").
       const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
@@ -523,12 +580,19 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
                                                   window.size() > 12 ? window.size() - 12 : 0))) {
         return;
       }
+      if (pending) {
+        beside_pending.push_back({s, e, type, std::min(1.0, r.score + r.context_boost), name});
+        return;
+      }
       Span span{s, e, type, score, name};
       if (std::string_view(name) == "ipv4") span.recogniser = IsPrivateIpv4(value) ? "ipv4-private" : "ipv4-public";
       found.push_back(std::move(span));
     }));
   }
   found.insert(found.end(), std::make_move_iterator(tagged.begin()), std::make_move_iterator(tagged.end()));
+  KeepBesideData(text, found, &beside_pending);
+  found.insert(found.end(), std::make_move_iterator(beside_pending.begin()),
+               std::make_move_iterator(beside_pending.end()));
   // Resolve overlaps: higher score first, then the longer span. Scores are sums of a
   // base and a boost, compared in millionths: 0.55 + 0.4 and 0.75 + 0.2 are one score.
   auto millionths = [](double score) { return std::lround(score * 1e6); };

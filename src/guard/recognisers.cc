@@ -56,7 +56,10 @@ constexpr const char* kAddressOrUnitAfter =
   R"((?:,[ \t]*(?:[A-Z]{1,2}-)?\d{2,5}(?:[ -]\d{2,4})?[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF]))" \
   R"((?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ \t](?:[A-Z]|[\xC3-\xC5][\x80-\xBF]))"    \
   R"((?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})?)"
-constexpr const char* kPhoneStrongCue = "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph";
+#define FL_PHONE_STRONG_CUE "phone|^tel|mobile|cell|fax|call|dial|whatsapp|sms|^text|^mob|^ph"
+constexpr const char* kPhoneStrongCue = FL_PHONE_STRONG_CUE;
+// An eleven-digit id's own words, which a phone's word must be nearer than to veto it.
+constexpr const char* kNationalIdCue = "fødselsnummer|fodselsnummer|personnummer|national id|identity number|id number";
 
 const std::vector<Recogniser>& BuiltinRecognisers() {
   static const std::vector<Recogniser> k = {
@@ -146,9 +149,11 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or
       // grouped, a slash allowed after the area code ("06-79/290 8100", "06-3/295 0312", "030/12345678"); not a US ZIP+4
-      // code ("MA 02111-1234"), which only a cue makes a number.
+      // code ("MA 02111-1234"), which only a cue makes a number. After a postcode that
+      // follows a word ("VT 20744 01759 89834", "खडगपुर 116372 04743 957551").
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
+       R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))\d{2,8}(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514".
@@ -198,13 +203,17 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        ValidCodiceFiscale, nullptr, 0, false},
       {"se-personnummer", "NATIONAL_ID", R"(\b(?:19|20)?\d{6}[-+]\d{4}\b)", 0, 0.9, ValidSwedishId, nullptr, 0, false},
       {"fi-hetu", "NATIONAL_ID", R"(\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b)", 0, 0.9, ValidFinnishId, nullptr, 0, false},
-      {"no-fodselsnummer", "NATIONAL_ID", R"(\b\d{11}\b)", 0, 0.9, ValidNorwegianId, nullptr, 0, false},
+      // Eleven digits are a phone number when a phone's word is nearer than the id's (a
+      // Chinese mobile number passes the check digits by chance: "reach me at 13418263304").
+      {"no-fodselsnummer", "NATIONAL_ID", R"(\b\d{11}\b)", 0, 0.9, ValidNorwegianId, kNationalIdCue, 0, false, nullptr,
+       nullptr, FL_PHONE_STRONG_CUE "|reach|^contact", nullptr, nullptr, false, /*veto_if_nearer=*/true},
       {"fr-nir", "NATIONAL_ID",
        R"(\b[12][ ]?\d{2}[ ]?\d{2}[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}[ ]?\d{2}\b)", 0, 0.9, ValidFrenchNir, nullptr,
        0, false},
       {"uk-nino", "NATIONAL_ID", R"(\b[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b)", 0, 0.9, ValidUkNino, nullptr, 0,
        false},
-      {"pl-pesel", "NATIONAL_ID", R"(\b\d{11}\b)", 0, 0.3, ValidPesel, "pesel", 0.6, false},
+      {"pl-pesel", "NATIONAL_ID", R"(\b\d{11}\b)", 0, 0.3, ValidPesel, "pesel", 0.6, false, nullptr, nullptr,
+       FL_PHONE_STRONG_CUE "|reach|^contact", nullptr, nullptr, false, /*veto_if_nearer=*/true},
       // A date, not the head or tail of a longer number ("60-56-85-91" is a phone).
       {"date-of-birth", "DATE_OF_BIRTH",
        R"((?<!\d[./-])\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?,?\s(?:19|20)\d{2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d{2})\b(?![./-]\d))",
@@ -300,6 +309,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
   return k;
 }
 #undef FL_POSTCODE_TOWN
+#undef FL_PHONE_STRONG_CUE
 
 const std::set<std::string_view>& DigitRecognisers() {
   static const std::set<std::string_view> k = {

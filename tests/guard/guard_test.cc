@@ -316,6 +316,28 @@ TEST(GuardTest, StructuredTypesWithValidators) {
             (Pairs{{"URL", "https://bob:pa55@files.example.net/x"}}));
 }
 
+// A number that only a cue would make a phone's is cued by the personal data right beside
+// it, as in a contact record; not by a town's name (a postcode may follow one), and not as
+// the head of a host's name.
+TEST(GuardTest, PhonesBesideOtherPersonalData) {
+  const Guard g = Make();
+  EXPECT_EQ(Found(g, "kari@hanssen.no, 48784005"), (Pairs{{"EMAIL", "kari@hanssen.no"}, {"PHONE", "48784005"}}));
+  EXPECT_EQ(Found(g, "48784005 | kari@hanssen.no"), (Pairs{{"PHONE", "48784005"}, {"EMAIL", "kari@hanssen.no"}}));
+  EXPECT_EQ(Found(g, "Bergbakken 1, 8463 Kirkenes (90055230)"),
+            (Pairs{{"LOCATION", "Bergbakken 1, 8463 Kirkenes"}, {"PHONE", "90055230"}}));
+  EXPECT_EQ(Found(g, "Hallville, WA 98101 08340057"), (Pairs{{"LOCATION", "WA 98101"}, {"PHONE", "08340057"}}));
+  EXPECT_EQ(Found(g, "kari@hanssen.no said 48784005 twice"), (Pairs{{"EMAIL", "kari@hanssen.no"}})) << "words between";
+  EXPECT_EQ(Found(g, "from 24.54.76.216 (24-54-76-216.bflony.adelphia.net)"),
+            (Pairs{{"IP_ADDRESS", "24.54.76.216"}}));
+  // A trunk-0 number after a postcode that follows a word.
+  EXPECT_EQ(Found(g, "East Christianfurt, VT 20744 01759 89834"),
+            (Pairs{{"LOCATION", "VT 20744"}, {"PHONE", "01759 89834"}}));
+  EXPECT_TRUE(Found(g, "4111 1111 0412 345 678").empty()) << "a run of numbers";
+  // Eleven digits that pass a fødselsnummer's check digits are a phone after a phone's word.
+  EXPECT_EQ(Found(g, "You can reach me at 13418263304 any time."), (Pairs{{"PHONE", "13418263304"}}));
+  EXPECT_EQ(Found(g, "My fødselsnummer is 13418263304"), (Pairs{{"NATIONAL_ID", "13418263304"}}));
+}
+
 // Street addresses are places: a house number and a street type, a street word built
 // into the name, a street type first, a US state and its ZIP code.
 TEST(GuardTest, StreetAddressesArePlaces) {
