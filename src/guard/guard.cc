@@ -190,6 +190,43 @@ void KeepBesideData(std::string_view text, const std::vector<Span>& found, std::
                 phones->end());
 }
 
+// Whether the words from `from` (inside or after a veto word) to the window's end name the
+// number the veto word is for: only naming words ("license number is", "order no.",
+// "account #"), or any words and then a copula or a colon ("tracking number for my parcel
+// is …"). Other words break the naming: a preposition ("Order placed by …", "Request from
+// …", "sent to …"), a verb ("profile still shows …"); so does a possessive ("the account
+// holder's number is …"). After "of", one word is what is counted ("number of users …").
+bool NamesTheNumber(std::string_view window, size_t from) {
+  static const std::set<std::string_view> kNaming = {"number", "numbers", "no", "nr", "num", "id", "of", "the",
+                                                     "a", "an", "my", "your", "our", "his", "her", "their", "its",
+                                                     "this", "that", "code", "ref"};
+  static const std::set<std::string_view> kCopula = {"is", "was", "are", "were", "be", "reads"};
+  auto alnum = [&](size_t at) { return std::isalnum(static_cast<unsigned char>(window[at])) != 0; };
+  size_t i = from;
+  while (i < window.size() && alnum(i)) ++i;  // the veto word's rest
+  if (window.substr(i).find('\'') != std::string_view::npos) return false;
+  size_t last = window.size();  // the last word or mark before the number
+  while (last > i && window[last - 1] == ' ') --last;
+  if (last > i && std::strchr(":=#", window[last - 1]) != nullptr) return true;
+  size_t first = last;
+  while (first > i && alnum(first - 1)) --first;
+  if (kCopula.count(window.substr(first, last - first))) return true;
+  bool counted = window.substr(0, i).ends_with(" of");
+  while (i < window.size()) {
+    if (!alnum(i)) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < window.size() && alnum(end)) ++end;
+    const std::string_view word = window.substr(i, end - i);
+    if (!kNaming.count(word) && !counted) return false;
+    counted = word == "of";
+    i = end;
+  }
+  return true;
+}
+
 bool IsPrivateIpv4(std::string_view s) {
   int a = 0, b = 0;
   if (std::sscanf(std::string(s).c_str(), "%d.%d", &a, &b) != 2) return false;
@@ -454,19 +491,21 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
     }
   }
   std::vector<Span> found;
-  // Whether a person's name stands just before [at, end), a number that ends its phrase
-  // (the text, the line, or before punctuation): "Jan Novak 724 123 456", "ask for Jan
-  // Novak on …", a signature's last line; not the "3747 3911" of "3747 3911 Fourth
-  // Avenue" under a company's name. The names are the tagger's and the letter frame's
-  // (those recognisers run before the phones).
+  // Whether a person's name stands just before `at` (after_name), and a number ending at
+  // `end` ends its phrase (the text, the line, or before punctuation): both together cue
+  // a phone ("Jan Novak 724 123 456", "ask for Jan Novak on …", a signature's last line;
+  // not the "3747 3911" of "3747 3911 Fourth Avenue" under a company's name). The names
+  // are the tagger's and the letter frame's (those recognisers run before the phones).
   std::multiset<size_t> name_ends;  // of the names found so far
   for (const Span& k : tagged)
     if (k.type == "PERSON") name_ends.insert(k.end);
   size_t names_seen = 0;  // found[0, names_seen) are in name_ends
-  auto after_name = [&](size_t at, size_t end) {
+  auto ends_phrase = [&](size_t end) {
     size_t next = end;
     while (next < text.size() && text[next] == ' ') ++next;
-    if (next < text.size() && std::isalnum(static_cast<unsigned char>(text[next]))) return false;
+    return next == text.size() || !std::isalnum(static_cast<unsigned char>(text[next]));
+  };
+  auto after_name = [&](size_t at) {
     for (; names_seen < found.size(); ++names_seen)
       if (found[names_seen].type == "PERSON") name_ends.insert(found[names_seen].end);
     auto names_it = [&](size_t name_end) {
@@ -526,8 +565,8 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
       // Context words count before the finding (48 bytes) or just after it (24 bytes:
       // "555 0132 is my mobile"). A finding that needs one to pass is dropped first when
       // it has none: most digit runs in logs, before the checks below.
-      const bool name_cue = r.context != nullptr && std::strcmp(type, "PHONE") == 0 && after_name(s, e) &&
-                            NameCueShape(value);
+      const bool name_before = r.context != nullptr && std::strcmp(type, "PHONE") == 0 && after_name(s);
+      const bool name_cue = name_before && ends_phrase(e) && NameCueShape(value);
       const bool cue = r.context != nullptr &&
                        (name_cue || HasContext(r.context, window) ||
                         HasContext(r.context, Lower(text.substr(e, std::min<size_t>(kContextBytes / 2, text.size() - e)))));
@@ -557,7 +596,7 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
       const size_t own_cue_end = r.veto_if_nearer ? ContextEnd(r.context, window, false, false) : std::string::npos;
       const bool own_cue_nearer = own_cue_end != std::string::npos && veto_end != std::string::npos && own_cue_end > veto_end;
       if (veto_end != std::string::npos && !own_cue_nearer && !(name_cue && grouped) &&
-          !ClauseOrNumberBetween(window, veto_end) &&
+          !ClauseOrNumberBetween(window, veto_end) && (r.veto_if_nearer || name_before || NamesTheNumber(window, veto_end)) &&
           !HasContext(kServiceWords, window.substr(veto_end)) &&
           (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
         return;

@@ -272,6 +272,14 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "Re: order 5531 - please contact me on 78 651 450"), (Pairs{{"PHONE", "78 651 450"}}));
   EXPECT_EQ(Found(g, "About the invoice: reach me at (99) 645-791."), (Pairs{{"PHONE", "(99) 645-791"}}));
   EXPECT_TRUE(Found(g, "Passport number: 12345678").empty()) << "the colon introduces the id";
+  // The id's word must name the number: a preposition, a verb or a possessive between
+  // breaks the naming; a copula or a colon at the end keeps it.
+  EXPECT_EQ(Found(g, "Order placed by 6411 8578"), (Pairs{{"PHONE", "6411 8578"}}));
+  EXPECT_EQ(Found(g, "Request from 529 155 24 44: reset password"), (Pairs{{"PHONE", "529 155 24 44"}}));
+  EXPECT_EQ(Found(g, "My customer profile still shows 59.57.65.61.15"), (Pairs{{"PHONE", "59.57.65.61.15"}}));
+  EXPECT_EQ(Found(g, "The account holder's number is 339 603 06 20"), (Pairs{{"PHONE", "339 603 06 20"}}));
+  EXPECT_TRUE(Found(g, "The tracking number for my parcel is 1234 5678").empty()) << "ends in a copula";
+  EXPECT_TRUE(Found(g, "Account for March: 1234 5678").empty()) << "ends in a colon";
   // An id's word naming a service names a number to call.
   EXPECT_EQ(Found(g, "Customer service: 451 5986"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_EQ(Found(g, "Our booking office can be reached on 699 956 915"), (Pairs{{"PHONE", "699 956 915"}}));
