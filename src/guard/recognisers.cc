@@ -136,15 +136,15 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?i:my name is|this is|i am|i'm|name:|user:|requester:|contact:)[ ]{1,3}(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ])?((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ ](?:[A-Z]\.|(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})){0,3})(?![A-Za-z\x80-\xFF]))",
        1, 0.7, ValidPersonName, nullptr, 0, false},
       {"phone-international", "PHONE",
-       R"((?<![\w+])(?:(?<!\d[ .-])|(?=\+|00\d{1,3}[.-]))(?:\(\+\d{1,3}\)|\+\(\d{1,3}\)|(?:\+|00)\d{1,3})[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]))",
+       R"((?<![\w+])(?:(?<!\d[ .-])|(?=\+|00\d{1,3}[.-]))(?:\(\+\d{1,3}\)|\+\(\d{1,3}\)|(?:\+|00)\d{1,3})[ \t.-]?(?:\(\d{1,4}\)[ \t.-]?)?\d{1,4}(?:[ \t.-]?\d{2,4}){1,4}(?:[ \t]?(?i:x|ext\.?)[ \t]?\d{1,5})?(?![\w]))",
        0, 0.8, ValidInternationalPhone, kPhoneCue, 0.15, false},
       {"phone-nanp", "PHONE",
        // After "digit space" only with the area code in brackets or a hyphen or dot between
        // groups: "MA 02111 (617) 555-0132" and "NY 69075 012-904-0479" are a zip code and a
        // number, the "111 1111" of "4111 1111 1111" is not the start of one.
-       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[\s.-])?\d{3}[\s.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[\s.-]?)?\(\d{3}\)\s?)\d{3}[\s.-]\d{4}(?:\s?(?i:x|ext\.?)\s?\d{1,5})?(?![\w]|-\w|\.\d))", 0,
+       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[ \t.-])?\d{3}[ \t.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.))(?:1[ \t.-]?)?\(\d{3}\)[ \t]?)\d{3}[ \t.-]\d{4}(?:[ \t]?(?i:x|ext\.?)[ \t]?\d{1,5})?(?![\w]|-\w|\.\d))", 0,
        0.75, ValidPhone, kPhoneCue, 0.2, false},
-      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
+      {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[ \t/-]\d{3,8}(?:[ \t-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
        ValidPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A national number with its trunk 0 and the full length of one (9-11 digits:
       // "0412 345 678", "01 42 68 53 00", "(05287) 47362 1", "031 925 412"), in brackets or

@@ -261,6 +261,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
   EXPECT_EQ(Found(g, "Country: Portugal. Contact: 960 669 074"), (Pairs{{"PHONE", "960 669 074"}}))
       << "\"count\" ends a word";
+  // A number does not run on over a line's end into the next one.
+  EXPECT_EQ(Found(g, "+432662 294 469\n8276 33 26 38"), (Pairs{{"PHONE", "+432662 294 469"}, {"PHONE", "8276 33 26 38"}}));
   EXPECT_EQ(Found(g, "Mob. 72 128 827 or 72 128 828"), (Pairs{{"PHONE", "72 128 827"}, {"PHONE", "72 128 828"}}));
   EXPECT_TRUE(Found(g, "Invoice date 05.11.2024 150 EUR").empty()) << "a date and an amount";
   EXPECT_TRUE(Found(g, "Invoice date 05-11-2024 150 EUR").empty()) << "a date and an amount";
