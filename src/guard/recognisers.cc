@@ -17,7 +17,8 @@ constexpr const char* kPhoneCue =
     "phone|mobile|tel:|tel.|^tel|call|fax|cell|messages to|answering|reach|whatsapp|sms|^text|registered|"
     "contact number|number is|my number|dial|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
     "^mob|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|number:|numbers:|the number|^direct|^home:|^work:|"
-    "^office:|^desk:|voicemail|^service:|^services:|helpline|enquiries|inquiries|reservations";
+    "^office:|^desk:|voicemail|^service:|^services:|helpline|enquiries|inquiries|reservations|get hold|in touch|"
+    "skype|^pager|^gsm|^natel|^nummer|^t\xc3\xa9l|num\xc3\xa9ro|n\xc3\xbamero";  // Tél, numéro, número
 // Words just before a number that make it a counter or an id, not a number to call ("Seq:
 // 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not "Lena").
 #define FL_PHONE_AGAINST                                                                                         \

@@ -261,6 +261,12 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
   EXPECT_EQ(Found(g, "Country: Portugal. Contact: 960 669 074"), (Pairs{{"PHONE", "960 669 074"}}))
       << "\"count\" ends a word";
+  // Cue words of other languages and channels.
+  for (const std::string cue : {"T\xC3\xA9l :", "Num\xC3\xA9ro:", "GSM", "Nummer:", "Natel", "pager", "Skype",
+                                "get in touch on"}) {
+    EXPECT_EQ(Found(g, cue + " 45000806"), (Pairs{{"PHONE", "45000806"}})) << cue;
+  }
+  EXPECT_TRUE(Found(g, "Kundennummer 45000806").empty()) << "a customer number";
   // A number does not run on over a line's end into the next one.
   EXPECT_EQ(Found(g, "+432662 294 469\n8276 33 26 38"), (Pairs{{"PHONE", "+432662 294 469"}, {"PHONE", "8276 33 26 38"}}));
   EXPECT_EQ(Found(g, "Mob. 72 128 827 or 72 128 828"), (Pairs{{"PHONE", "72 128 827"}, {"PHONE", "72 128 828"}}));
