@@ -484,6 +484,7 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
       if (s.end - s.start < 2) continue;
       if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
       if (!NameLike(text.substr(s.start, s.end - s.start))) continue;
+      if (internal::MissingValueMarker(text.substr(s.start, s.end - s.start))) continue;
       s.score = rep_->options.ner_score;
       if (s.type == "PERSON" && InStreetAddress(text, s.start, s.end)) s.type = "LOCATION";
       if (s.type == "PERSON" && InCompanyName(text, s.start, s.end)) s.type = "ORGANIZATION";

@@ -184,6 +184,9 @@ bool ValidUsStateZip(std::string_view s);
 // for every byte of *ascii and one past its end, the offset in text it came from. False
 // (and nothing written) when text has none of them.
 bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size_t>* from);
+// Whether a span is the marker of a missing value that exports write in a field's place,
+// in lower case ("Gdańsk, nan 84968": pandas' NaN in an address): never a name.
+bool MissingValueMarker(std::string_view span);
 // The length of a tagged name without a number glued to it ("Bob Smith-905-674-3793" ->
 // 9): up to its last letter before the first digit; the whole name when it has none.
 size_t NameLengthBeforeDigits(std::string_view name);

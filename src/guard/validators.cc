@@ -362,6 +362,10 @@ bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size
   return true;
 }
 
+bool MissingValueMarker(std::string_view span) {
+  return span == "nan" || span == "null" || span == "none" || span == "undefined" || span == "n/a";
+}
+
 size_t NameLengthBeforeDigits(std::string_view name) {
   size_t n = std::min(name.size(), name.find_first_of("0123456789"));
   while (n > 0 && !std::isalpha(static_cast<unsigned char>(name[n - 1])) &&

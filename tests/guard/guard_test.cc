@@ -38,6 +38,11 @@ TEST(ValidatorTest, Checksums) {
 }
 
 // The tagger's token may carry a number glued to a name; the name ends before it.
+TEST(ValidatorTest, MissingValueMarkersAreNoNames) {
+  for (const char* marker : {"nan", "null", "none", "undefined", "n/a"}) EXPECT_TRUE(internal::MissingValueMarker(marker));
+  for (const char* name : {"Nan", "Nanna", "Anna", "nana"}) EXPECT_FALSE(internal::MissingValueMarker(name)) << name;
+}
+
 TEST(ValidatorTest, NameLengthBeforeDigits) {
   EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith-905-674-3793"), 9u);
   EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith'5403926876"), 9u);
