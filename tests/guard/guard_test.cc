@@ -266,6 +266,9 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
   EXPECT_EQ(Found(g, "Country: Portugal. Contact: 960 669 074"), (Pairs{{"PHONE", "960 669 074"}}))
       << "\"count\" ends a word";
+  // An Indian mobile number in two halves; not two postcodes.
+  EXPECT_EQ(Found(g, "I tried 98765 43210 twice."), (Pairs{{"PHONE", "98765 43210"}}));
+  EXPECT_TRUE(Found(g, "postcodes 10115 20095").empty());
   // Cue words of other languages and channels.
   for (const std::string cue : {"T\xC3\xA9l :", "Num\xC3\xA9ro:", "GSM", "Nummer:", "Natel", "pager", "Skype",
                                 "get in touch on"}) {
