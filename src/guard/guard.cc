@@ -110,15 +110,34 @@ constexpr const char* kServiceWords =
     "^centre|department|^dept|^agent|^rep$|^sales|^info|^reach|^contact|^help|^ring|^text|my number|landline|"
     "voicemail";
 
+// Whether the first word of `after` (the text after a number) is one no street name or
+// unit follows: "Is 22 962 24 63 a way for you" ("a way", "the court" are no street).
+bool FunctionWordFirst(std::string_view after) {
+  static const std::set<std::string_view> k = {"a", "an", "the", "to", "for", "of", "in", "on", "at", "and",
+                                                "or", "is", "was", "my", "your", "if"};
+  const size_t start = after.find_first_not_of(' ');
+  if (start == std::string_view::npos) return false;
+  const size_t end = after.find(' ', start);
+  return k.count(after.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start)) > 0;
+}
+
 // Whether the '.' at `dot` ends a title, an initial or a common abbreviation ("Mr.", "J.",
 // "Inc."), not a sentence. The window is in lower case.
 bool AfterAbbreviation(std::string_view window, size_t dot) {
   size_t start = dot;
   while (start > 0 && std::isalpha(static_cast<unsigned char>(window[start - 1]))) --start;
   const std::string_view word = window.substr(start, dot - start);
-  static const std::set<std::string_view> k = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc",
-                                                "ltd", "co", "corp", "no", "nr", "tel", "ph", "mob", "vs"};
+  static const std::set<std::string_view> k = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co",
+                                                "corp", "no", "nr", "tel", "ph", "mob", "vs", "acct", "ref", "ext"};
   return word.size() == 1 || k.count(word) > 0;
+}
+
+// Whether window[i] ends a sentence: '.', '!' or '?' before a space or the end, not the
+// dot of an abbreviation.
+bool SentenceEndAt(std::string_view window, size_t i) {
+  const char c = window[i];
+  return (c == '.' || c == '!' || c == '?') && (i + 1 == window.size() || window[i + 1] == ' ') &&
+         !(c == '.' && AfterAbbreviation(window, i));
 }
 
 // Whether the text from `from` to the window's end closes a clause or holds digits: a
@@ -127,10 +146,7 @@ bool ClauseOrNumberBetween(std::string_view window, size_t from) {
   for (size_t i = from; i < window.size(); ++i) {
     const char c = window[i];
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '\n' || c == ';' || c == ',') return true;
-    if ((c == '.' || c == '!' || c == '?') && (i + 1 == window.size() || window[i + 1] == ' ') &&
-        !(c == '.' && AfterAbbreviation(window, i))) {
-      return true;
-    }
+    if (SentenceEndAt(window, i)) return true;
     // A colon ends one when words follow ("invoice: reach me at"), not when it
     // introduces the number ("Passport number: 1234 5678").
     auto letter = [](char a) { return std::isalpha(static_cast<unsigned char>(a)) != 0; };
@@ -579,9 +595,17 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
                            std::min(1.0, r.score + r.context_boost) >= rep_->options.min_score;
       if (score < rep_->options.min_score && !pending) return;
       // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
-      // not "Order #: …").
+      // not "Order #: …"), or the id's sentence ended ("Close my account. (0681) 241-586").
       const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
-      if (r.against != nullptr && HasContext(r.against, last16, /*just_before=*/true) &&
+      const size_t against_end =
+          r.against != nullptr ? ContextEnd(r.against, last16, /*just_before=*/true, /*first_only=*/false)
+                               : std::string::npos;
+      auto sentence_ends = [&](size_t from) {
+        for (size_t i = from; i < last16.size(); ++i)
+          if (SentenceEndAt(last16, i)) return true;
+        return false;
+      };
+      if (against_end != std::string::npos && !sentence_ends(against_end) &&
           !(cue && (HasContext(r.context, last16, /*just_before=*/true) ||
                     HasContext(r.context, WithoutNumberMark(last16), /*just_before=*/true)))) {
         return;
@@ -603,17 +627,21 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
         return;
       }
       // A street's word belongs to this number only with no other number or field
-      // between: "60-56-85-91, 701 Russell Mountain Apt. 873" keeps its phone.
+      // between, within two words ("3747 3911 Fourth Avenue"): "60-56-85-91, 701 Russell
+      // Mountain Apt. 873" and "… 2810 286570 country many hours ago" keep their phones.
       if (r.after_against != nullptr && !cue) {
         size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
+        int words = 0;
         for (size_t i = e; i < line_end; ++i) {
           const bool number = std::isdigit(static_cast<unsigned char>(text[i])) && text[i - 1] == ' ';
-          if (number || std::strchr(",;|/(", text[i]) != nullptr) {
+          const bool word_start = text[i] != ' ' && text[i - 1] == ' ';
+          if (number || std::strchr(",;|/(", text[i]) != nullptr || (word_start && ++words > 2)) {
             line_end = i;
             break;
           }
         }
-        if (HasContext(r.after_against, Lower(text.substr(e, line_end - e)))) return;
+        const std::string after = Lower(text.substr(e, line_end - e));
+        if (HasContext(r.after_against, after) && !FunctionWordFirst(after)) return;
       }
       // The words must start one: "server 10.0.0.1" is an address, "ver 10.0.0.1" not.
       if (r.skip_after_version && HasContext("^version|^ver.|^ver |^build|^release|^firmware|^v.", window.substr(

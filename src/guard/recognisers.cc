@@ -180,8 +180,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // numbers: after a number of 1-4 digits, a masked value ("**** 3515 3479", not a
       // bullet's "* ") or a 5-6 digit number that itself follows one; after a zip code
       // ("WI 50730 070 206 212") it is a phone. An Indian mobile number in two halves
-      // ("98765 43210").
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:$#[-])(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|[6-9]\d{4}[ -]\d{5})(?![\w/%]|:\d|[.,]\w|-\w| \d))", 0,
+      // ("98765 43210"), a Greek landline's 5-2-3 ("21500 00 806").
+      {"phone-grouped", "PHONE", R"((?<![\w.+/:$#[-])(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|[6-9]\d{4}[ -]\d{5}|2\d{4} \d\d \d{3})(?![\w/%]|:\d|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

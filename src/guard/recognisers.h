@@ -153,7 +153,7 @@ bool ValidBarePhone(std::string_view s);
 // A code in brackets and its groups: 9 to 13 digits in all, or 8 in two groups after it.
 bool ValidBracketedPhone(std::string_view s);
 // 7-12 digits in groups of 2-4, or 2-4 and then 6-7 digits, or an Indian mobile number
-// in two halves of 5 ("98765 43210"); no date.
+// in two halves of 5 ("98765 43210"), a Greek landline's 5-2-3 ("21500 00 806"); no date.
 bool ValidGroupedPhone(std::string_view s);
 // A date whose day is 1-31 and month 1-12, in either order when the year is last.
 bool ValidDate(std::string_view s);

