@@ -155,7 +155,7 @@ bool ClauseOrNumberBetween(std::string_view window, size_t from) {
   return false;
 }
 
-// Keeps of *phones those with a finding of personal data just before or after them, only
+// Which of the phones have a finding of personal data just before or after them, only
 // separators between: a contact record's fields ("Ana Silva, ana@x.org, 48784005"), an
 // address and its number ("…, 1373 Sandvik (90055230)", "QLD, 2916 24464311"). After a
 // town's name, the number may be its postcode ("כפר יונה, 3834492", "Q. ROO 05878-1153"): a
@@ -164,8 +164,8 @@ bool ClauseOrNumberBetween(std::string_view window, size_t from) {
 // number is the name cue's to judge (it knows the number's shapes); a name after it counts
 // here ("4173803, Anna Williams"). The findings are
 // searched by position, not pairwise: a hostile text may hold many of both.
-void KeepBesideData(std::string_view text, const std::vector<Span>& found, std::vector<Span>* phones) {
-  if (phones->empty()) return;
+std::vector<bool> BesideData(std::string_view text, const std::vector<Span>& found, const std::vector<Span>& phones) {
+  if (phones.empty()) return {};
   static const std::set<std::string_view> kPersonal = {"EMAIL", "PERSON", "LOCATION", "CREDIT_CARD", "IBAN",
                                                        "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "IP_ADDRESS",
                                                        "URL", "USERNAME"};
@@ -192,7 +192,8 @@ void KeepBesideData(std::string_view text, const std::vector<Span>& found, std::
       return false;
     }
     // A finding that ends in [p.start - kGap, p.start] or starts in [p.end, p.end + kGap].
-    for (auto it = std::lower_bound(ends.begin(), ends.end(), std::make_pair(p.start >= kGap ? p.start - kGap : 0, false));
+    const size_t earliest = p.start >= kGap ? p.start - kGap : 0;
+    for (auto it = std::lower_bound(ends.begin(), ends.end(), std::make_pair(earliest, false));
          it != ends.end() && it->first <= p.start; ++it) {
       if (separators(it->first, p.start, it->second)) return true;
     }
@@ -202,8 +203,10 @@ void KeepBesideData(std::string_view text, const std::vector<Span>& found, std::
     }
     return false;
   };
-  phones->erase(std::remove_if(phones->begin(), phones->end(), [&](const Span& p) { return !beside(p); }),
-                phones->end());
+  std::vector<bool> keep;
+  keep.reserve(phones.size());
+  for (const Span& p : phones) keep.push_back(beside(p));
+  return keep;
 }
 
 // Whether the words from `from` (inside or after a veto word) to the window's end name the
@@ -541,7 +544,75 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
     return false;
   };
 
+  // The checks after the cue: an id's word just before, a veto word in the clause, a
+  // street or a unit after, a version's word before. False: no finding.
+  auto passes = [&](const Recogniser& r, size_t s, size_t e, const std::string& window, bool cue, bool name_before,
+                    bool name_cue) {
+    const std::string_view value = text.substr(s, e - s);
+    // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
+    // not "Order #: …"), or the id's sentence ended ("Close my account. (0681) 241-586").
+    const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
+    const size_t against_end =
+        r.against != nullptr ? ContextEnd(r.against, last16, /*just_before=*/true, /*first_only=*/false)
+                             : std::string::npos;
+    auto sentence_ends = [&](size_t from) {
+      for (size_t i = from; i < last16.size(); ++i)
+        if (SentenceEndAt(last16, i)) return true;
+      return false;
+    };
+    if (against_end != std::string::npos && !sentence_ends(against_end) &&
+        !(cue && (HasContext(r.context, last16, /*just_before=*/true) ||
+                  HasContext(r.context, WithoutNumberMark(last16), /*just_before=*/true)))) {
+      return false;
+    }
+    // A veto word counts in the number's own clause, with no other number between:
+    // "My account is locked. Reach me at …" and "order 5531 - contact me on …" keep
+    // their phone; so do a service the word names ("Customer service: …", "Ticket
+    // office …"), a way to reach one ("our booking office can be reached on …") and a
+    // person's name just before a grouped number ("Customer Ana Silva (451 5986)", not
+    // "Employee Ana Silva 20231234").
+    const size_t veto_end = r.veto != nullptr ? ContextEnd(r.veto, window, false, false) : std::string::npos;
+    const bool grouped = value.find_first_of(" -()") != std::string_view::npos;  // ids are one run
+    const size_t own_cue_end = r.veto_if_nearer ? ContextEnd(r.context, window, false, false) : std::string::npos;
+    const bool own_cue_nearer =
+        own_cue_end != std::string::npos && veto_end != std::string::npos && own_cue_end > veto_end;
+    if (veto_end != std::string::npos && !own_cue_nearer && !(name_cue && grouped) &&
+        !ClauseOrNumberBetween(window, veto_end) &&
+        (r.veto_if_nearer || name_before || NamesTheNumber(window, veto_end)) &&
+        !HasContext(kServiceWords, window.substr(veto_end)) &&
+        (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
+      return false;
+    }
+    // A street's word belongs to this number only with no other number or field
+    // between, within two words ("3747 3911 Fourth Avenue"): "60-56-85-91, 701 Russell
+    // Mountain Apt. 873" and "… 2810 286570 country many hours ago" keep their phones.
+    if (r.after_against != nullptr && !cue) {
+      size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
+      int words = 0;
+      for (size_t i = e; i < line_end; ++i) {
+        const bool number = std::isdigit(static_cast<unsigned char>(text[i])) && text[i - 1] == ' ';
+        const bool word_start = text[i] != ' ' && text[i - 1] == ' ';
+        if (number || std::strchr(",;|/(", text[i]) != nullptr || (word_start && ++words > 2)) {
+          line_end = i;
+          break;
+        }
+      }
+      const std::string after = Lower(text.substr(e, line_end - e));
+      if (HasContext(r.after_against, after) && !FunctionWordFirst(after)) return false;
+    }
+    // The words must start one: "server 10.0.0.1" is an address, "ver 10.0.0.1" not.
+    if (r.skip_after_version && HasContext("^version|^ver.|^ver |^build|^release|^firmware|^v.", window.substr(
+                                                window.size() > 12 ? window.size() - 12 : 0))) {
+      return false;
+    }
+    return true;
+  };
   std::vector<Span> beside_pending;  // phones that a finding beside them would cue
+  struct PendingFrom {
+    const Recogniser* rec;
+    bool name_before;
+  };
+  std::vector<PendingFrom> pending_from;  // for each of beside_pending
   const bool has_digit = text.find_first_of("0123456789") != std::string_view::npos;
   for (const Compiled& c : rep_->recognisers) {
     const Recogniser& r = c.rec;
@@ -594,73 +665,28 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
                            r.context != nullptr &&
                            std::min(1.0, r.score + r.context_boost) >= rep_->options.min_score;
       if (score < rep_->options.min_score && !pending) return;
-      // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
-      // not "Order #: …"), or the id's sentence ended ("Close my account. (0681) 241-586").
-      const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);
-      const size_t against_end =
-          r.against != nullptr ? ContextEnd(r.against, last16, /*just_before=*/true, /*first_only=*/false)
-                               : std::string::npos;
-      auto sentence_ends = [&](size_t from) {
-        for (size_t i = from; i < last16.size(); ++i)
-          if (SentenceEndAt(last16, i)) return true;
-        return false;
-      };
-      if (against_end != std::string::npos && !sentence_ends(against_end) &&
-          !(cue && (HasContext(r.context, last16, /*just_before=*/true) ||
-                    HasContext(r.context, WithoutNumberMark(last16), /*just_before=*/true)))) {
-        return;
-      }
-      // A veto word counts in the number's own clause, with no other number between:
-      // "My account is locked. Reach me at …" and "order 5531 - contact me on …" keep
-      // their phone; so do a service the word names ("Customer service: …", "Ticket
-      // office …"), a way to reach one ("our booking office can be reached on …") and a
-      // person's name just before a grouped number ("Customer Ana Silva (451 5986)", not
-      // "Employee Ana Silva 20231234").
-      const size_t veto_end = r.veto != nullptr ? ContextEnd(r.veto, window, false, false) : std::string::npos;
-      const bool grouped = value.find_first_of(" -()") != std::string_view::npos;  // ids are one run
-      const size_t own_cue_end = r.veto_if_nearer ? ContextEnd(r.context, window, false, false) : std::string::npos;
-      const bool own_cue_nearer = own_cue_end != std::string::npos && veto_end != std::string::npos && own_cue_end > veto_end;
-      if (veto_end != std::string::npos && !own_cue_nearer && !(name_cue && grouped) &&
-          !ClauseOrNumberBetween(window, veto_end) && (r.veto_if_nearer || name_before || NamesTheNumber(window, veto_end)) &&
-          !HasContext(kServiceWords, window.substr(veto_end)) &&
-          (r.veto_unless == nullptr || !HasContext(r.veto_unless, window))) {
-        return;
-      }
-      // A street's word belongs to this number only with no other number or field
-      // between, within two words ("3747 3911 Fourth Avenue"): "60-56-85-91, 701 Russell
-      // Mountain Apt. 873" and "… 2810 286570 country many hours ago" keep their phones.
-      if (r.after_against != nullptr && !cue) {
-        size_t line_end = std::min(text.find('\n', e), std::min(text.size(), e + 32));
-        int words = 0;
-        for (size_t i = e; i < line_end; ++i) {
-          const bool number = std::isdigit(static_cast<unsigned char>(text[i])) && text[i - 1] == ' ';
-          const bool word_start = text[i] != ' ' && text[i - 1] == ' ';
-          if (number || std::strchr(",;|/(", text[i]) != nullptr || (word_start && ++words > 2)) {
-            line_end = i;
-            break;
-          }
-        }
-        const std::string after = Lower(text.substr(e, line_end - e));
-        if (HasContext(r.after_against, after) && !FunctionWordFirst(after)) return;
-      }
-      // The words must start one: "server 10.0.0.1" is an address, "ver 10.0.0.1" not.
-      if (r.skip_after_version && HasContext("^version|^ver.|^ver |^build|^release|^firmware|^v.", window.substr(
-                                                  window.size() > 12 ? window.size() - 12 : 0))) {
-        return;
-      }
-      if (pending) {
+      if (pending) {  // the checks below wait for the data beside it: most digit runs have none
         beside_pending.push_back({s, e, type, std::min(1.0, r.score + r.context_boost), name});
+        pending_from.push_back({&r, name_before});
         return;
       }
+      if (!passes(r, s, e, window, cue, name_before, name_cue)) return;
       Span span{s, e, type, score, name};
       if (std::string_view(name) == "ipv4") span.recogniser = IsPrivateIpv4(value) ? "ipv4-private" : "ipv4-public";
       found.push_back(std::move(span));
     }));
   }
   found.insert(found.end(), std::make_move_iterator(tagged.begin()), std::make_move_iterator(tagged.end()));
-  KeepBesideData(text, found, &beside_pending);
-  found.insert(found.end(), std::make_move_iterator(beside_pending.begin()),
-               std::make_move_iterator(beside_pending.end()));
+  const std::vector<bool> beside = BesideData(text, found, beside_pending);
+  for (size_t i = 0; i < beside_pending.size(); ++i) {
+    Span& p = beside_pending[i];
+    if (!beside[i]) continue;
+    const size_t from = p.start > kContextBytes ? p.start - kContextBytes : 0;
+    const std::string window = Lower(text.substr(from, p.start - from));
+    if (passes(*pending_from[i].rec, p.start, p.end, window, /*cue=*/false, pending_from[i].name_before, false)) {
+      found.push_back(std::move(p));
+    }
+  }
   // Resolve overlaps: higher score first, then the longer span. Scores are sums of a
   // base and a boost, compared in millionths: 0.55 + 0.4 and 0.75 + 0.2 are one score.
   auto millionths = [](double score) { return std::lround(score * 1e6); };
