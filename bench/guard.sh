@@ -145,6 +145,8 @@ print(f"Throughput, one thread, best of 3, incl. JSON I/O, {size/1e6:.1f} MB of 
 PYEOF
 # Phone formats past the Presidio set: Faker's numbers of every locale, generated here.
 $PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner" --dev-shapes "$DATA/pii-presidio-synth/synth_dataset_v2.json"
+# Phones in real queries and near ids' words; ids that must stay ids.
+$PY "$ROOT/bench/phone_contexts.py" "$FL" --ner "$WORK/ner.flner" --data "$DATA"
 # Street addresses past the Presidio set: Faker's of every Latin-script locale.
 $PY "$ROOT/bench/address_formats.py" "$FL" --ner "$WORK/ner.flner"
 # Engine choice: PCRE2 JIT vs interpreter vs a hand-written scanner on the same text.
