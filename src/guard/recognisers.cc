@@ -18,7 +18,7 @@ constexpr const char* kPhoneCue =
     "contact number|number is|my number|dial|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
     "^mob|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|number:|numbers:|the number|^direct|^home:|^work:|"
     "^office:|^desk:|voicemail|^service:|^services:|helpline|enquiries|inquiries|reservations|get hold|in touch|"
-    "skype|^pager|^gsm|^natel|^nummer|^t\xc3\xa9l|num\xc3\xa9ro|n\xc3\xbamero";  // Tél, numéro, número
+    "^pager|^gsm|^natel|^nummer|^t\xc3\xa9l|num\xc3\xa9ro|n\xc3\xbamero";  // Tél, numéro, número
 // Words just before a number that make it a counter or an id, not a number to call ("Seq:
 // 3226706533", "ticket 45000806"); "word$" must end a word ("len 5403926876", not "Lena").
 #define FL_PHONE_AGAINST                                                                                         \
@@ -161,12 +161,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       {"phone-bracketed", "PHONE",
        R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{2,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "(", kPhoneAgainst},
-      // Any grouping of 7-15 digits with a cue. An area code in brackets may follow a number
+      // Any grouping of 7-15 digits with a cue, or six in pairs or triples ("Tel. 32 12 34"). An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
       // a slash may end the area code ("06-30/123 4567", not a date's "12/05").
       {"phone-context", "PHONE",
        R"((?:(?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))\d{1,5}|(?:(?<![\w.+(-])|(?<=[A-Za-z]\.))(?:\d{1,3}[ ]?)?\(\d{2,5}\))(?:[ .-]\d{1,8}){0,3}(?:[ .-]\d{2,8}|/\d{3,8})(?:[ .-]\d{2,8}){0,3}(?![\w]|-\w|\.\d))",
-       0, 0.3, ValidPhone, kPhoneCue, 0.6, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue},
+       0, 0.3, ValidCuedPhone, kPhoneCue, 0.6, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue},
       // Nine to eleven digits in one run, shaped like a phone number (Faker's and many forms'
       // plain "5403926876", "01914960073", "039722003"): found without a cue, unless a
       // counter's or an id's name is just before, or another number and "or" ("Seq

@@ -142,6 +142,8 @@ bool ValidIpv4Cidr(std::string_view s);  // an address with an optional "/nn" su
 bool ValidIban(std::string_view s);
 bool ValidIpv6(std::string_view s);
 bool ValidPhone(std::string_view s);
+// A number after a phone's word: a valid phone, or six digits in pairs or triples ("32 12 34").
+bool ValidCuedPhone(std::string_view s);
 // A number with its "+" or "00" prefix: a valid phone whose country code does not start with 0.
 bool ValidInternationalPhone(std::string_view s);
 // A national number with its trunk 0: 9 to 11 digits, in at least two groups, and not a

@@ -221,6 +221,15 @@ bool ValidPhone(std::string_view s) {
   return d.size() >= 7 && d.size() <= 15;
 }
 
+bool ValidCuedPhone(std::string_view s) {
+  if (ValidPhone(s)) return true;
+  // Six digits in pairs or triples split by spaces or hyphens: the whole number in
+  // Greenland and the Faroe Islands ("32 12 34"), not a date or a time ("10.30 18").
+  if (s.find_first_not_of("0123456789 -") != std::string_view::npos) return false;
+  const std::vector<size_t> groups = DigitGroups(s);
+  return groups == std::vector<size_t>{2, 2, 2} || groups == std::vector<size_t>{3, 3};
+}
+
 bool ValidInternationalPhone(std::string_view s) {
   // No country code starts with 0: "+0.270003", "000000000820" are not numbers.
   std::string d = Digits(s.substr(0, s.find_first_of("xXeE")));

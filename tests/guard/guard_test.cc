@@ -280,11 +280,16 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "I tried 98765 43210 twice."), (Pairs{{"PHONE", "98765 43210"}}));
   EXPECT_TRUE(Found(g, "postcodes 10115 20095").empty());
   // Cue words of other languages and channels.
-  for (const std::string cue : {"T\xC3\xA9l :", "Num\xC3\xA9ro:", "GSM", "Nummer:", "Natel", "pager", "Skype",
+  for (const std::string cue : {"T\xC3\xA9l :", "Num\xC3\xA9ro:", "GSM", "Nummer:", "Natel", "pager",
                                 "get in touch on"}) {
     EXPECT_EQ(Found(g, cue + " 45000806"), (Pairs{{"PHONE", "45000806"}})) << cue;
   }
   EXPECT_TRUE(Found(g, "Kundennummer 45000806").empty()) << "a customer number";
+  // Six digits in pairs or triples after a phone's word (Greenland, the Faroe Islands).
+  EXPECT_EQ(Found(g, "Phone: 32 12 34"), (Pairs{{"PHONE", "32 12 34"}}));
+  EXPECT_EQ(Found(g, "Tel. 321-234"), (Pairs{{"PHONE", "321-234"}}));
+  EXPECT_TRUE(Found(g, "32 12 34 was on the form").empty()) << "no cue";
+  EXPECT_TRUE(Found(g, "[10.30 18:01:34] call.exe started").empty()) << "a date and a time";
   // A number does not run on over a line's end into the next one.
   EXPECT_EQ(Found(g, "+432662 294 469\n8276 33 26 38"), (Pairs{{"PHONE", "+432662 294 469"}, {"PHONE", "8276 33 26 38"}}));
   EXPECT_EQ(Found(g, "Mob. 72 128 827 or 72 128 828"), (Pairs{{"PHONE", "72 128 827"}, {"PHONE", "72 128 828"}}));
