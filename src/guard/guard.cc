@@ -157,13 +157,13 @@ bool ClauseOrNumberBetween(std::string_view window, size_t from) {
 
 // Which of the phones have a finding of personal data just before or after them, only
 // separators between: a contact record's fields ("Ana Silva, ana@x.org, 48784005"), an
-// address and its number ("…, 1373 Sandvik (90055230)", "QLD, 2916 24464311"). After a
-// town's name, the number may be its postcode ("כפר יונה, 3834492", "Q. ROO 05878-1153"): a
-// place without a number of its own counts only with a bracket, a line, a bar or a
-// semicolon between. A name before the
-// number is the name cue's to judge (it knows the number's shapes); a name after it counts
-// here ("4173803, Anna Williams"). The findings are
-// searched by position, not pairwise: a hostile text may hold many of both.
+// address and its number ("…, 1373 Sandvik (90055230)", "QLD, 2916 24464311").
+// - After a town's name, the number may be its postcode ("כפר יונה, 3834492", "Q. ROO
+//   05878-1153"): a place without a number of its own counts only with a bracket, a line,
+//   a bar or a semicolon between.
+// - A name before the number is the name cue's to judge (it knows the number's shapes); a
+//   name after it counts here ("4173803, Anna Williams").
+// The findings are searched by position, not pairwise: a hostile text may hold many of both.
 std::vector<bool> BesideData(std::string_view text, const std::vector<Span>& found, const std::vector<Span>& phones) {
   if (phones.empty()) return {};
   static const std::set<std::string_view> kPersonal = {"EMAIL", "PERSON", "LOCATION", "CREDIT_CARD", "IBAN",
