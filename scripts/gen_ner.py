@@ -425,7 +425,8 @@ PERSON_SLOTS = {"rname", "rfirst", "colleague", "manager", "newhire"}
 
 def tokens(text):
     """The same split as the C++ NerTokens: word runs (letters, digits, non-ASCII, ' and -),
-    a short capitalised word keeps its period before a space, other punctuation alone."""
+    a short capitalised word keeps its period before a space, a possessive's 's apart,
+    other punctuation alone."""
     out, i = [], 0
     word = lambda c: c.isalnum() or ord(c) >= 0x80 or c in "'-"
     while i < len(text):
@@ -438,7 +439,17 @@ def tokens(text):
         while j < len(text) and word(text[j]): j += 1
         if j < len(text) and text[j] == "." and j - i <= 4 and text[i].isupper() and (j + 1 == len(text) or text[j + 1] == " "):
             j += 1
-        out.append(text[i:j]); i = j
+        tok = text[i:j]
+        mark = 0
+        if len(tok) > 2 and tok[-2:] in ("'s", "'S", "\u2019s"):
+            mark = 2
+        elif len(tok) > 2 and tok[-1] == "'" and tok[-2] in "sS":
+            mark = 1
+        if mark:
+            out.extend([tok[:-mark], tok[-mark:]])
+        else:
+            out.append(tok)
+        i = j
     return out
 
 def ticket_sentence(rng):

@@ -498,8 +498,8 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
   std::vector<Span> tagged;
   if (rep_->ner != nullptr && rep_->options.ner_score >= rep_->options.min_score) {
     for (Span& s : rep_->ner->Find(text)) {
-      // A name ends before a number glued to it ("Bob Smith-905-674-3793").
-      s.end = s.start + internal::NameLengthBeforeDigits(text.substr(s.start, s.end - s.start));
+      // A name ends before a number glued to it ("Bob Smith-905-674-3793") or its possessive.
+      s.end = s.start + internal::NameLength(text.substr(s.start, s.end - s.start));
       if (s.end - s.start < 2) continue;
       if (overlaps_protected(s.start, s.end) || rep_->deny.count(Lower(text.substr(s.start, s.end - s.start)))) continue;
       if (!NameLike(text.substr(s.start, s.end - s.start))) continue;

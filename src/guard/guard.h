@@ -123,7 +123,8 @@ class NerModel {
 };
 
 // Splits text into tagger tokens: runs of letters, digits, non-ASCII bytes, ' and -; an
-// abbreviation's period stays attached ("Dr.", "T."); other punctuation is one token each.
+// abbreviation's period stays attached ("Dr.", "T."); a possessive's "'s" (or "’s", or a
+// final "'" after s) is a token of its own; other punctuation is one token each.
 std::vector<std::pair<size_t, size_t>> NerTokens(std::string_view text);
 
 struct GuardOptions {

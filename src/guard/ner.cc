@@ -271,7 +271,19 @@ std::vector<std::pair<size_t, size_t>> NerTokens(std::string_view text) {
         (j + 1 == text.size() || text[j + 1] == ' ')) {
       ++j;
     }
-    out.emplace_back(i, j);
+    // A possessive is a token of its own: "John's laptop" -> "John" "'s" (also "John’s",
+    // "Jones'"), as the training sentences write it.
+    const std::string_view tok = text.substr(i, j - i);
+    size_t mark = 0;
+    if (tok.size() > 2 && (tok.ends_with("'s") || tok.ends_with("'S"))) mark = 2;
+    else if (tok.size() > 4 && tok.ends_with("\xE2\x80\x99s")) mark = 4;
+    else if (tok.size() > 2 && tok.back() == '\'' && (tok[tok.size() - 2] == 's' || tok[tok.size() - 2] == 'S')) mark = 1;
+    if (mark > 0) {
+      out.emplace_back(i, j - mark);
+      out.emplace_back(j - mark, j);
+    } else {
+      out.emplace_back(i, j);
+    }
     i = j;
   }
   return out;
@@ -518,6 +530,40 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
     const bool ends = last + 1 == toks.size() || toks[last + 1] == "," || toks[last + 1] == "!" ||
                       toks[last + 1] == ":" || text.substr(offsets[last].second, 1) == "\n";
     if (ends) out.push_back({offsets[i].first, offsets[last].second, "PERSON", 0, "ner"});
+  }
+  // In lower-case text an introduction names its writer: "my name is vitoria", "everyone
+  // calls me borna". After "name is" or "named", a word that is on the first-name list or
+  // is no common word ("my name is missing" is none); after "call(s) me", only a listed
+  // first name ("call me back", "call me asap" are none). A listed surname may follow.
+  auto follows = [&](size_t i, std::initializer_list<const char*> words) {
+    if (i < words.size()) return false;
+    size_t k = i - words.size();
+    for (const char* w : words)
+      if (lower[k++] != w) return false;
+    return true;
+  };
+  for (size_t i = 1; i < toks.size(); ++i) {
+    if (!std::islower(static_cast<unsigned char>(toks[i][0])) || toks[i].size() < 3) continue;
+    const bool listed_first = (lists[i] & Gazetteer::kFirst) != 0;
+    const bool uncommon = (lists[i] & Gazetteer::kWord) == 0;
+    const bool named = follows(i, {"name", "is"}) || follows(i, {"name", "'s"}) || follows(i, {"named"}) ||
+                       follows(i, {"named", "him"}) || follows(i, {"named", "her"});
+    const bool called = follows(i, {"call", "me"}) || follows(i, {"calls", "me"});
+    if (!((named && (listed_first || uncommon)) || (called && listed_first))) continue;
+    // The tagger's place or company on it is the name ("calls me borna").
+    const auto taken = std::find_if(out.begin(), out.end(), [&](const Span& f) {
+      return f.start < offsets[i].second && offsets[i].first < f.end;
+    });
+    if (taken != out.end()) {
+      if (taken->start == offsets[i].first) taken->type = "PERSON";
+      continue;
+    }
+    size_t last = i;
+    if (i + 1 < toks.size() && (lists[i + 1] & Gazetteer::kLast) != 0 && (lists[i + 1] & Gazetteer::kWord) == 0 &&
+        std::islower(static_cast<unsigned char>(toks[i + 1][0]))) {
+      last = i + 1;
+    }
+    out.push_back({offsets[i].first, offsets[last].second, "PERSON", 0, "ner"});
   }
   std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   // A capitalised first name the tagger left just before a name is the name's ("laptop

@@ -191,7 +191,8 @@ bool AsciiSeparators(std::string_view text, std::string* ascii, std::vector<size
 // in lower case ("Gdańsk, nan 84968": pandas' NaN in an address): never a name.
 bool MissingValueMarker(std::string_view span);
 // The length of a tagged name without a number glued to it ("Bob Smith-905-674-3793" ->
-// 9): up to its last letter before the first digit; the whole name when it has none.
-size_t NameLengthBeforeDigits(std::string_view name);
+// 9: up to its last letter before the first digit) and without a possessive ("Anna’s",
+// "Anna's" -> 4); the whole name when it has neither.
+size_t NameLength(std::string_view name);
 
 }  // namespace fl::guard::internal

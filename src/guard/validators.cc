@@ -377,8 +377,11 @@ bool MissingValueMarker(std::string_view span) {
   return span == "nan" || span == "null" || span == "none" || span == "undefined" || span == "n/a";
 }
 
-size_t NameLengthBeforeDigits(std::string_view name) {
+size_t NameLength(std::string_view name) {
   size_t n = std::min(name.size(), name.find_first_of("0123456789"));
+  for (std::string_view possessive : {"\xE2\x80\x99s", "'s", "'S"}) {
+    if (n > possessive.size() && name.substr(0, n).ends_with(possessive)) n -= possessive.size();
+  }
   while (n > 0 && !std::isalpha(static_cast<unsigned char>(name[n - 1])) &&
          !(static_cast<unsigned char>(name[n - 1]) & 0x80)) {
     --n;

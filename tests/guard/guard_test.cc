@@ -43,11 +43,15 @@ TEST(ValidatorTest, MissingValueMarkersAreNoNames) {
   for (const char* name : {"Nan", "Nanna", "Anna", "nana"}) EXPECT_FALSE(internal::MissingValueMarker(name)) << name;
 }
 
-TEST(ValidatorTest, NameLengthBeforeDigits) {
-  EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith-905-674-3793"), 9u);
-  EXPECT_EQ(internal::NameLengthBeforeDigits("Bob Smith'5403926876"), 9u);
-  EXPECT_EQ(internal::NameLengthBeforeDigits("H-8432 Hódmező"), 1u);
-  EXPECT_EQ(internal::NameLengthBeforeDigits("4515986"), 0u);
+TEST(ValidatorTest, NameLength) {
+  EXPECT_EQ(internal::NameLength("Bob Smith-905-674-3793"), 9u);
+  EXPECT_EQ(internal::NameLength("Bob Smith'5403926876"), 9u);
+  EXPECT_EQ(internal::NameLength("H-8432 Hódmező"), 1u);
+  EXPECT_EQ(internal::NameLength("4515986"), 0u);
+  EXPECT_EQ(internal::NameLength("Anna\xE2\x80\x99s"), 4u);
+  EXPECT_EQ(internal::NameLength("Anna's"), 4u);
+  EXPECT_EQ(internal::NameLength("Jones'"), 5u);
+  EXPECT_EQ(internal::NameLength("O'Brien"), 7u);
 }
 
 // Mail clients put no-break spaces and Unicode hyphens inside numbers.
@@ -83,7 +87,7 @@ TEST(ValidatorTest, CardsHaveTheirIssuersLengths) {
   EXPECT_FALSE(internal::ValidCard("3704 0044 0532 0130 01")) << "Luhn-valid, but Amex numbers have 15 digits";
   EXPECT_TRUE(internal::ValidCard("4111 1111 1111 1111"));
   EXPECT_FALSE(internal::ValidCard("4111 1111 1111 1111 00")) << "Luhn-valid, but Visa has 13, 16 or 19 digits";
-  EXPECT_EQ(internal::NameLengthBeforeDigits("José Müller"), std::string_view("José Müller").size());
+  EXPECT_EQ(internal::NameLength("José Müller"), std::string_view("José Müller").size());
 }
 
 TEST(GuardTest, StructuredTypesWithValidators) {

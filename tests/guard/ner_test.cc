@@ -236,6 +236,22 @@ TEST(NerTest, AListedFirstNameJoinsTheNameAfterIt) {
       << "Pedro is on no list";
 }
 
+// In lower-case text an introduction names its writer: after "my name is" a listed first
+// name or a word that is no common word; after "call me" only a listed first name.
+TEST(NerTest, LowerCaseIntroductionsNameTheirWriter) {
+  NerTrainOptions options{.epochs = 5};
+  options.gazetteer = TestGazetteer();
+  auto m = NerModel::Train(Corpus(300, 0), options);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(Found(*m, "my name is vitoria"), (Pairs{{"PERSON", "vitoria"}}));
+  EXPECT_EQ(Found(*m, "hi all, my name is mark"), (Pairs{{"PERSON", "mark"}})) << "a listed first name";
+  EXPECT_EQ(Found(*m, "my name's ingrid lindqvist"), (Pairs{{"PERSON", "ingrid lindqvist"}}));
+  EXPECT_EQ(Found(*m, "please call me maria"), (Pairs{{"PERSON", "maria"}}));
+  EXPECT_TRUE(Found(*m, "my name is will be changed").empty()) << "a common word";
+  EXPECT_TRUE(Found(*m, "call me vitoria").empty()) << "not a listed first name";
+}
+
 int PersonTags(const NerModel& m, const std::vector<TaggedSentence>& data) {
   int n = 0;
   for (const TaggedSentence& s : data) {
@@ -287,6 +303,34 @@ TEST(NerTest, TokensKeepAbbreviationPeriods) {
   std::vector<std::string> toks;
   for (const auto& [s, e] : NerTokens(text)) toks.push_back(text.substr(s, e - s));
   EXPECT_EQ(toks, (std::vector<std::string>{"Dr.", "Anna", "O'Neil-Smith", ",", "T.", "Berg.", "ok"}));
+}
+
+// A possessive is a token of its own, so that "John's laptop" shows the tagger "John".
+TEST(NerTest, PossessivesAreTokensOfTheirOwn) {
+  const std::string text = "John's laptop, Anna\xE2\x80\x99s phone, James' cat, O'Brien's";
+  std::vector<std::string> toks;
+  for (const auto& [s, e] : NerTokens(text)) toks.push_back(text.substr(s, e - s));
+  EXPECT_EQ(toks, (std::vector<std::string>{"John", "'s", "laptop", ",", "Anna", "\xE2\x80\x99s", "phone", ",",
+                                            "James", "'", "cat", ",", "O'Brien", "'s"}));
+  // Trained on possessives written apart, the tagger finds the name before a glued one.
+  std::vector<TaggedSentence> corpus = Corpus(300, 0);
+  const char* first[] = {"Maria", "Johan", "Priya", "Olga", "Pedro"};
+  const char* last[] = {"Lopez", "Berg", "Sharma", "Petrov", "Silva"};
+  for (int i = 0; i < 100; ++i) {
+    corpus.push_back({{first[i % 5], "B-PERSON"}, {last[(i * 3) % 5], "I-PERSON"}, {"'s", "O"}, {"laptop", "O"},
+                      {"cannot", "O"}, {"open", "O"}, {"Outlook", "O"}, {".", "O"}});
+  }
+  auto m = NerModel::Train(corpus, {.epochs = 5});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const std::string path = TempPath("possessive.flner");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto g = Guard::Create({.ner_model = path});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  std::vector<Span> spans;
+  const std::string ticket = "Kenji Weber's laptop cannot open Outlook.";
+  ASSERT_TRUE(g->Find(ticket, &spans).ok());
+  ASSERT_FALSE(spans.empty());
+  EXPECT_EQ(ticket.substr(spans[0].start, spans[0].end - spans[0].start), "Kenji Weber");
 }
 
 }  // namespace
