@@ -27,6 +27,34 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Whether a token is made of symbols only: general punctuation, arrows, dingbats and the
+// like (U+2000-U+2BFF), CJK punctuation (U+3000-U+303F), variation selectors and emoji
+// (U+1F000-U+1FAFF): "😀", "❤", "✨" are never part of a name.
+bool SymbolsOnly(std::string_view tok) {
+  size_t i = 0;
+  while (i < tok.size()) {
+    const unsigned char b = tok[i];
+    uint32_t cp = 0;
+    size_t n = 1;
+    if (b < 0x80) {
+      if (std::isalnum(b)) return false;
+      ++i;
+      continue;
+    }
+    if ((b & 0xE0) == 0xC0) cp = b & 0x1F, n = 2;
+    else if ((b & 0xF0) == 0xE0) cp = b & 0x0F, n = 3;
+    else if ((b & 0xF8) == 0xF0) cp = b & 0x07, n = 4;
+    else return false;  // not UTF-8: leave it to the other checks
+    if (i + n > tok.size()) return false;
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(tok[i + k]) & 0x3F);
+    const bool symbol = (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+                        (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0x1F000 && cp <= 0x1FAFF);
+    if (!symbol) return false;
+    i += n;
+  }
+  return true;
+}
+
 // "Maria" -> "Xx", "SAP" -> "X", "2024" -> "d", "T." -> "X.", "o'neil" -> "x'x".
 std::string Shape(std::string_view w) {
   std::string out;
@@ -470,7 +498,7 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
   const std::vector<int> tags = BestSequence(weights_, SentenceFeatures(toks, lower, lists, mask), mask, person_bias_);
   std::vector<Span> out;
   for (size_t i = 0; i < tags.size(); ++i) {
-    if (tags[i] == 0) continue;
+    if (tags[i] == 0 || SymbolsOnly(toks[i])) continue;
     // Names are capitalised. A lower-case token counts only when it is on a name list and
     // is not a common word ("lena andersson" yes, "will" or "mark" no); symbols never.
     const unsigned char c0 = toks[i][0];

@@ -236,6 +236,25 @@ TEST(NerTest, AListedFirstNameJoinsTheNameAfterIt) {
       << "Pedro is on no list";
 }
 
+// Emoji and symbols are never part of a name, nor a name of their own.
+TEST(NerTest, EmojiAreNoNames) {
+  // A tagger taught (wrongly) that emoji go on a name and stand for one, as a real one
+  // may come to think from a name's neighbours.
+  std::vector<TaggedSentence> corpus = Corpus(300, 0);
+  for (int i = 0; i < 100; ++i) {
+    corpus.push_back({{"Hi", "O"}, {",", "O"}, {"Kenji", "B-PERSON"}, {"Weber", "I-PERSON"},
+                      {"\xF0\x9F\x98\x80", "I-PERSON"}, {"\xE2\x9C\xA8", "B-PERSON"}, {"from", "O"},
+                      {"Globex", "B-ORGANIZATION"}});
+  }
+  auto m = NerModel::Train(corpus, {.epochs = 5});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  for (const auto& [type, value] : Found(*m, "Hi, Kenji Weber \xF0\x9F\x98\x80 \xE2\x9C\xA8 from Globex in Lyon")) {
+    EXPECT_EQ(value.find('\xF0'), std::string::npos) << type << " " << value;
+    EXPECT_EQ(value.find('\xE2'), std::string::npos) << type << " " << value;
+  }
+  EXPECT_TRUE(Found(*m, "Hi, \xE2\x9C\xA8 \xF0\x9F\x98\x80 from Globex").size() <= 1) << "only Globex";
+}
+
 // In lower-case text an introduction names its writer: after "my name is" a listed first
 // name or a word that is no common word; after "call me" only a listed first name.
 TEST(NerTest, LowerCaseIntroductionsNameTheirWriter) {
