@@ -119,7 +119,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        0, 0.95, nullptr, nullptr, 0, false, ":|-|."},
       // ---- names from the letter's frame (before the phones: a name just before a number cues it)
       {"greeting-name", "PERSON",
-       R"((?<![\w'-])(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening))[ ]{1,3}((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ -](?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})\s{0,3}[,!:\n])",
+       R"((?<![\w'-])(?:Hi|Hello|Hey|Dear|Hallo|Morning|Good (?:morning|afternoon|evening)|Thanks|Thank you|Thx|Cheers)[ ]{1,3}((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ -](?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})\s{0,3}[,!:\n])",
        1, 0.85, ValidPersonName, nullptr, 0, false},
       {"signature-name", "PERSON",
        R"((?i:regards|best|thanks|thank you|many thanks|cheers|sincerely|br|kind regards|best wishes)[,.!]?[ \t]{0,3}\n[ \t]{0,3}(?:-{1,2}\s?)?((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}(?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,2})[ \t]{0,3}(?:\n|$))",
@@ -351,7 +351,8 @@ bool IsGreetingStopword(std::string_view word) {
       "vpn", "sap", "office", "microsoft", "google", "apple", "azure", "aws", "jira", "confluence", "slack", "zoom",
       "hr", "finance", "sales", "marketing", "legal", "engineering", "staff", "new", "everything", "nothing",
       "sent", "regarding", "re", "fw", "fwd", "subject", "note", "attached", "ok", "okay", "yes", "no", "here",
-      "mr", "mrs", "ms", "miss", "dr", "prof", "unit",
+      "mr", "mrs", "ms", "miss", "dr", "prof", "unit", "much", "both", "lots", "heaps", "loads", "million", "buddy",
+      "mate", "man", "dude", "bro", "boss", "guys", "sir", "advance", "so", "a", "again", "anyway", "heaps",
   };
   std::string lower;
   for (char c : word) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));

@@ -485,6 +485,11 @@ TEST(GuardTest, NamesFromGreetingsSignaturesAndTitles) {
   EXPECT_EQ(Found(g, "Hi Maria,\nmy laptop is slow"), (Pairs{{"PERSON", "Maria"}}));
   EXPECT_EQ(Found(g, "It crashed again.\nKind regards,\nJohan Berg"), (Pairs{{"PERSON", "Johan Berg"}}));
   EXPECT_EQ(Found(g, "Please ask Dr. Anna Weber"), (Pairs{{"PERSON", "Anna Weber"}}));
+  // Thanks name their reader as greetings do; not "Thanks Team!" or "Thanks Much!".
+  EXPECT_EQ(Found(g, "That fixed it. Thanks Lea!"), (Pairs{{"PERSON", "Lea"}}));
+  EXPECT_EQ(Found(g, "Cheers Tom Berg,"), (Pairs{{"PERSON", "Tom Berg"}}));
+  for (const std::string not_name : {"Thanks Team!", "Thanks Much!", "Thanks Both!", "Thanks Mate,", "Thanks Again!"})
+    EXPECT_TRUE(Found(g, not_name).empty()) << not_name;
   // A title in lower case only with its dot: "ms. Quinzia", not "MS Word" or "I miss Paris".
   EXPECT_EQ(Found(g, "join accounts with ms. Quinzia"), (Pairs{{"PERSON", "Quinzia"}}));
   EXPECT_EQ(Found(g, "Dear Mr. van der Berg, hello"), (Pairs{{"PERSON", "van der Berg"}}));
