@@ -423,10 +423,14 @@ def fill(rng, frame):
 # Slots of the sample tickets that hold people's names, and the office slot (a location).
 PERSON_SLOTS = {"rname", "rfirst", "colleague", "manager", "newhire"}
 
+# Contractions of "is" and "us" that stay one token (NerTokens' list).
+CONTRACTIONS = {"what's", "how's", "it's", "that's", "let's", "there's", "here's", "who's", "where's", "he's",
+                "she's", "when's", "why's"}
+
 def tokens(text):
     """The same split as the C++ NerTokens: word runs (letters, digits, non-ASCII, ' and -),
-    a short capitalised word keeps its period before a space, a possessive's 's apart,
-    other punctuation alone."""
+    a short capitalised word keeps its period before a space, a possessive's 's apart (not
+    a contraction's: "What's"), other punctuation alone."""
     out, i = [], 0
     word = lambda c: c.isalnum() or ord(c) >= 0x80 or c in "'-"
     while i < len(text):
@@ -441,7 +445,9 @@ def tokens(text):
             j += 1
         tok = text[i:j]
         mark = 0
-        if len(tok) > 2 and tok[-2:] in ("'s", "'S", "\u2019s"):
+        if tok.lower().replace("\u2019", "'") in CONTRACTIONS:
+            pass
+        elif len(tok) > 2 and tok[-2:] in ("'s", "'S", "\u2019s"):
             mark = 2
         elif len(tok) > 2 and tok[-1] == "'" and tok[-2] in "sS":
             mark = 1

@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -275,6 +276,21 @@ std::vector<int> Decode(const std::vector<float>& weights, uint32_t mask, const 
   return BestSequence(weights, SentenceFeatures(toks, lower, Lookup(gazetteer, lower), mask), mask, person_bias);
 }
 
+// The length of a possessive's mark at the end of a word, to be a token of its own: "John's"
+// -> 2 ("'s"), "John’s" -> 4, "Jones'" -> 1; 0 for none and for a contraction of "is" or
+// "us" ("What's", "it's", "Let's"), which stays whole.
+size_t PossessiveLength(std::string_view tok) {
+  static const std::set<std::string, std::less<>> kContractions = {
+      "what's", "how's",  "it's",   "that's",  "let's",   "there's", "here's", "who's",   "where's",
+      "he's",   "she's",  "when's", "why's",   "what’s",  "how’s",   "it’s",   "that’s",  "let’s",
+      "there’s", "here’s", "who’s", "where’s", "he’s",    "she’s",   "when’s", "why’s"};
+  if (tok.size() <= 10 && kContractions.count(Lower(tok))) return 0;
+  if (tok.size() > 2 && (tok.ends_with("'s") || tok.ends_with("'S"))) return 2;
+  if (tok.size() > 4 && tok.ends_with("\xE2\x80\x99s")) return 4;
+  if (tok.size() > 2 && tok.back() == '\'' && (tok[tok.size() - 2] == 's' || tok[tok.size() - 2] == 'S')) return 1;
+  return 0;
+}
+
 }  // namespace
 
 std::vector<std::pair<size_t, size_t>> NerTokens(std::string_view text) {
@@ -299,13 +315,7 @@ std::vector<std::pair<size_t, size_t>> NerTokens(std::string_view text) {
         (j + 1 == text.size() || text[j + 1] == ' ')) {
       ++j;
     }
-    // A possessive is a token of its own: "John's laptop" -> "John" "'s" (also "John’s",
-    // "Jones'"), as the training sentences write it.
-    const std::string_view tok = text.substr(i, j - i);
-    size_t mark = 0;
-    if (tok.size() > 2 && (tok.ends_with("'s") || tok.ends_with("'S"))) mark = 2;
-    else if (tok.size() > 4 && tok.ends_with("\xE2\x80\x99s")) mark = 4;
-    else if (tok.size() > 2 && tok.back() == '\'' && (tok[tok.size() - 2] == 's' || tok[tok.size() - 2] == 'S')) mark = 1;
+    const size_t mark = PossessiveLength(text.substr(i, j - i));
     if (mark > 0) {
       out.emplace_back(i, j - mark);
       out.emplace_back(j - mark, j);
@@ -491,7 +501,15 @@ double NerModel::Accuracy(const std::vector<TaggedSentence>& data) const {
 std::vector<Span> NerModel::Find(std::string_view text) const {
   const auto offsets = NerTokens(text);
   std::vector<std::string> toks;
-  for (const auto& [s, e] : offsets) toks.emplace_back(text.substr(s, e - s));
+  for (const auto& [s, e] : offsets) {
+    // The tagger reads a typographic apostrophe as the plain one it was trained on ("How’s",
+    // "O’Brien"); the offsets stay the text's.
+    std::string tok(text.substr(s, e - s));
+    for (size_t at = tok.find("\xE2\x80\x99"); at != std::string::npos; at = tok.find("\xE2\x80\x99", at)) {
+      tok.replace(at, 3, "'");
+    }
+    toks.push_back(std::move(tok));
+  }
   const std::vector<std::string> lower = LowerAll(toks);
   const std::vector<uint8_t> lists = Lookup(gazetteer_, lower);
   const uint32_t mask = (1u << bucket_bits_) - 1;
