@@ -522,11 +522,21 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
     const unsigned char c0 = toks[i][0];
     const bool listed_name = (lists[i] & (Gazetteer::kFirst | Gazetteer::kLast | Gazetteer::kLocation)) != 0 &&
                              (lists[i] & Gazetteer::kWord) == 0;
-    // A lower-case surname off the lists goes with the name the tagger starts before it
-    // ("anna kowalska"), when it is no common word.
+    // A lower-case surname goes with the name the tagger starts before it ("anna kowalska"),
+    // when it is no common word, or when it is a listed surname after a listed first name
+    // that ends the phrase ("reported by anna berg", "lisa brown from sales"; not "anna will
+    // call").
+    static const std::set<std::string, std::less<>> kAfterName = {",", ".", "!", "?", ":", ";", ")", "from",
+                                                                  "at", "in", "of", "and", "is", "was", "has",
+                                                                  "said", "says", "wrote", "here"};
+    const bool phrase_ends = i + 1 == toks.size() || kAfterName.count(lower[i + 1]) > 0 ||
+                             text.substr(offsets[i].second, offsets[i + 1].first - offsets[i].second).find('\n') !=
+                                 std::string_view::npos;
+    const bool surname_after_first = i > 0 && (lists[i] & Gazetteer::kLast) != 0 &&
+                                     (lists[i - 1] & Gazetteer::kFirst) != 0 && phrase_ends;
     const bool continues_name = tags_[tags[i]] == "I-PERSON" && i > 0 && !out.empty() &&
                                 out.back().end == offsets[i - 1].second && out.back().type == "PERSON" &&
-                                (lists[i] & Gazetteer::kWord) == 0 && toks[i].size() >= 3 &&
+                                ((lists[i] & Gazetteer::kWord) == 0 || surname_after_first) && toks[i].size() >= 3 &&
                                 std::all_of(toks[i].begin(), toks[i].end(), [](char ch) {
                                   return std::islower(static_cast<unsigned char>(ch)) || (ch & 0x80);
                                 });

@@ -271,6 +271,32 @@ TEST(NerTest, LowerCaseIntroductionsNameTheirWriter) {
   EXPECT_TRUE(Found(*m, "call me vitoria").empty()) << "not a listed first name";
 }
 
+// In lower case, a listed surname that is also a common word goes with a listed first name
+// when the phrase ends after it ("reported by anna berg"), not when it reads as a word
+// ("anna will call").
+TEST(NerTest, ALowerCaseListedSurnameEndingAPhraseIsTheNames) {
+  const std::string path = TempPath("surnames.tsv");
+  std::ofstream(path) << "first\tanna\nfirst\tlisa\nlast\tberg\nlast\twill\nlast\tbrown\n"
+                         "word\tberg\nword\twill\nword\tbrown\n";
+  auto gazetteer = ReadGazetteer(path);
+  ASSERT_TRUE(gazetteer.ok()) << gazetteer.status().ToString();
+  std::vector<TaggedSentence> corpus;
+  const char* first[] = {"anna", "lisa"};
+  const char* last[] = {"berg", "brown", "will"};
+  for (int i = 0; i < 300; ++i) {
+    corpus.push_back({{"reported", "O"}, {"by", "O"}, {first[i % 2], "B-PERSON"}, {last[i % 3], "I-PERSON"},
+                      {"from", "O"}, {"sales", "O"}});
+  }
+  NerTrainOptions options{.epochs = 5};
+  options.gazetteer = *gazetteer;
+  auto m = NerModel::Train(corpus, options);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(Found(*m, "reported by anna berg from sales"), (Pairs{{"PERSON", "anna berg"}}));
+  EXPECT_EQ(Found(*m, "reported by lisa brown"), (Pairs{{"PERSON", "lisa brown"}}));
+  EXPECT_EQ(Found(*m, "reported by anna will call"), (Pairs{{"PERSON", "anna"}}));
+}
+
 int PersonTags(const NerModel& m, const std::vector<TaggedSentence>& data) {
   int n = 0;
   for (const TaggedSentence& s : data) {
