@@ -567,30 +567,15 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
       out.push_back({offsets[i].first, offsets[i].second, type, 0, "ner"});
     }
   }
-  // In lower-case text a greeting names its reader: "hi maria," or "hello maria lopez!"
-  // when the word is on the first-name list, even if it is also a common word ("maria",
-  // "john"), and a listed surname may follow.
-  for (size_t i = 1; i < toks.size(); ++i) {
-    const std::string& greet = lower[i - 1];
-    if (greet != "hi" && greet != "hello" && greet != "hey" && greet != "dear") continue;
-    if ((lists[i] & Gazetteer::kFirst) == 0 || !std::islower(static_cast<unsigned char>(toks[i][0]))) continue;
-    const bool taken = std::any_of(out.begin(), out.end(), [&](const Span& f) {
-      return f.start < offsets[i].second && offsets[i].first < f.end;
-    });
-    if (taken) continue;
-    size_t last = i;
-    if (i + 1 < toks.size() && (lists[i + 1] & Gazetteer::kLast) != 0 &&
-        std::islower(static_cast<unsigned char>(toks[i + 1][0]))) {
-      last = i + 1;
-    }
-    const bool ends = last + 1 == toks.size() || toks[last + 1] == "," || toks[last + 1] == "!" ||
-                      toks[last + 1] == ":" || text.substr(offsets[last].second, 1) == "\n";
-    if (ends) out.push_back({offsets[i].first, offsets[last].second, "PERSON", 0, "ner"});
-  }
-  // In lower-case text an introduction names its writer: "my name is vitoria", "everyone
-  // calls me borna". After "name is" or "named", a word that is on the first-name list or
-  // is no common word ("my name is missing" is none); after "call(s) me", only a listed
-  // first name ("call me back", "call me asap" are none). A listed surname may follow.
+  // In lower-case text a greeting names its reader and an introduction its writer.
+  // - After "hi", "hello", "hey" or "dear" and before a comma, "!", ":" or a line break: a
+  //   word on the first-name list, even if it is also a common word ("hi maria,", "hello
+  //   maria lopez!").
+  // - After "name is" or "named": a listed first name or a word that is no common word
+  //   ("my name is vitoria", not "my name is missing"); after "call(s) me", a listed first
+  //   name only ("call me back", "call me asap" are none). The tagger's place or company on
+  //   that word is the name ("calls me borna").
+  // A listed surname may follow in either.
   auto follows = [&](size_t i, std::initializer_list<const char*> words) {
     if (i < words.size()) return false;
     size_t k = i - words.size();
@@ -598,28 +583,34 @@ std::vector<Span> NerModel::Find(std::string_view text) const {
       if (lower[k++] != w) return false;
     return true;
   };
+  auto overlapping = [&](size_t i) {
+    return std::find_if(out.begin(), out.end(),
+                        [&](const Span& f) { return f.start < offsets[i].second && offsets[i].first < f.end; });
+  };
+  auto lower_case = [&](size_t i) { return std::islower(static_cast<unsigned char>(toks[i][0])) != 0; };
   for (size_t i = 1; i < toks.size(); ++i) {
-    if (!std::islower(static_cast<unsigned char>(toks[i][0])) || toks[i].size() < 3) continue;
+    if (!lower_case(i)) continue;
     const bool listed_first = (lists[i] & Gazetteer::kFirst) != 0;
     const bool uncommon = (lists[i] & Gazetteer::kWord) == 0;
+    const bool greeted = follows(i, {"hi"}) || follows(i, {"hello"}) || follows(i, {"hey"}) || follows(i, {"dear"});
     const bool named = follows(i, {"name", "is"}) || follows(i, {"name", "'s"}) || follows(i, {"named"}) ||
                        follows(i, {"named", "him"}) || follows(i, {"named", "her"});
     const bool called = follows(i, {"call", "me"}) || follows(i, {"calls", "me"});
-    if (!((named && (listed_first || uncommon)) || (called && listed_first))) continue;
-    // The tagger's place or company on it is the name ("calls me borna").
-    const auto taken = std::find_if(out.begin(), out.end(), [&](const Span& f) {
-      return f.start < offsets[i].second && offsets[i].first < f.end;
-    });
+    const bool introduced = toks[i].size() >= 3 && ((named && (listed_first || uncommon)) || (called && listed_first));
+    if (!(greeted && listed_first) && !introduced) continue;
+    const auto taken = overlapping(i);
     if (taken != out.end()) {
-      if (taken->start == offsets[i].first) taken->type = "PERSON";
+      if (introduced && taken->start == offsets[i].first) taken->type = "PERSON";
       continue;
     }
     size_t last = i;
-    if (i + 1 < toks.size() && (lists[i + 1] & Gazetteer::kLast) != 0 && (lists[i + 1] & Gazetteer::kWord) == 0 &&
-        std::islower(static_cast<unsigned char>(toks[i + 1][0]))) {
+    if (i + 1 < toks.size() && (lists[i + 1] & Gazetteer::kLast) != 0 && lower_case(i + 1) &&
+        (greeted || (lists[i + 1] & Gazetteer::kWord) == 0)) {
       last = i + 1;
     }
-    out.push_back({offsets[i].first, offsets[last].second, "PERSON", 0, "ner"});
+    const bool ends = last + 1 == toks.size() || toks[last + 1] == "," || toks[last + 1] == "!" ||
+                      toks[last + 1] == ":" || text.substr(offsets[last].second, 1) == "\n";
+    if (introduced || ends) out.push_back({offsets[i].first, offsets[last].second, "PERSON", 0, "ner"});
   }
   std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   // A capitalised first name the tagger left just before a name is the name's ("laptop
