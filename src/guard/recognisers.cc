@@ -241,7 +241,12 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"(shores?|views?|villages?|falls|fields?|hills?|lakes?|estates?|meadows?|creek|junction|knolls?|landing|)"
        R"(manors?|mills?|orchard|passage|plains?|points?|ridges?|river|shoals?|station|stream|valleys?|vista|wells?|)"
        R"(green|greens|haven|hollow|island|lodge|oval|coves?|dale|extensions?|flats?|ford|forest|forge|fort|glen|)"
-       R"(Range|Pocket|Gully|Keys|Shoals?|Rue|ramp|range|pocket|gully|keys)\b\.?)"
+       R"(Range|Pocket|Gully|Keys|Shoals?|Rue|ramp|range|pocket|gully|keys|)"
+       // Australian and British types that are no common word of their own
+       R"(Esplanade|Wynd|Dell|Tarn|Cul-de-sac|Cruiseway|Promenade|Quays?|Retreat|Vale|Parade|Amble|Brae|Concourse|)"
+       R"(Colonnade|Courtyard|Chase|Circuit|Firetrail|Foreshore|Laneway|Lookout|Meander|Nook|Parklands|Piazza|)"
+       R"(Plateau|Ridgeway|Riverway|Riviera|Roadway|Siding|Strand|Thoroughfare|Tollway|Walkway|Driveway|Footway|)"
+       R"(Byway|Alleyway|Anchorage|Grange|Glade|Heath)\b\.?)"
        R"((?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?[ \t]*#?[A-Za-z0-9-]{1,6}\b)?)" FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A street word built into the name and a house number: "Gutknechtstraße 63",
@@ -253,14 +258,19 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"([ \t]+\d{1,5}[a-zA-Z]?(?:/\d{1,4})?\b)" FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A street type first, its name and a house number: "Via Valentini 63", "Calle
-      // Mayor 12", "Avenida de Loureiro, 46", "Okrová 443, 451 95 Město Touškov" has none.
+      // Mayor 12", "Avenida de Loureiro, 46", "Privada Domínguez 373 Edif. 376"; "Okrová
+      // 443, 451 95 Město Touškov" has none.
       {"street-typed", "LOCATION",
        R"(\b(?i:calle|callej\xC3\xB3n|avenida|avinguda|avda\.|av\.|rua|rue|via|viale|vicolo|strada|piazza|piazzale|)"
        R"(corso|contrada|canale|borgo|plaza|carrer|paseo|pasaje|rambla|ronda|camino|carretera|glorieta|alameda|vial|)"
        R"(urbanizaci\xC3\xB3n|ca\xC3\xB1ada|traves[s]?[ae]|largo|pra\xC3\xA7a|ul\.|ulica|aleja|al\.|chemin|all\xC3\xA9e|quai|)"
-       R"(boulevard|bd\.)[ \t]+(?:(?i:de|del|la|le|les|des|du|da|do|dos|das|di|della|dei|von|van|der|d'|l')[ \t]*){0,3})"
+       R"(boulevard|bd\.|cerrada|privada|perif\xC3\xA9rico|andador|circuito|retorno|prolongaci\xC3\xB3n|stretto|)"
+       R"(incrocio|rotonda)[ \t]+(?:(?i:de|del|la|le|les|des|du|da|do|dos|das|di|della|dei|von|van|der|d'|l')[ \t]*){0,3})"
        R"((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})"
        R"((?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,3},?[ \t]+\d{1,5}[a-zA-Z]?\b)"
+       // A flat, a floor, a building ("Appartamento 37", "Piano 9", "Edif. 494 , Depto. 836").
+       R"((?:[ \t]*,?[ \t]*(?i:appartamento|piano|interno|scala|int\.|piso|puerta|depto\.|dpto\.|interior|edif\.|)"
+       R"(apto\.|andar|escalera|esc\.)[ \t]*[A-Za-z0-9-]{1,6}\b){0,2})"
        FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A house number first and a street type: "46, rue Adrienne Leroy", "2, boulevard

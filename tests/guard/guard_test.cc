@@ -394,6 +394,11 @@ TEST(GuardTest, StreetAddressesArePlaces) {
   EXPECT_EQ(Found(g, "Avenida de Loureiro, 46"), (Pairs{{"LOCATION", "Avenida de Loureiro, 46"}}));
   EXPECT_EQ(Found(g, "Bergbakken 1, 8463 K\xC3\xA5rehavn"), (Pairs{{"LOCATION", "Bergbakken 1, 8463 K\xC3\xA5rehavn"}}));
   EXPECT_EQ(Found(g, "London NW1 6XE"), (Pairs{{"LOCATION", "NW1 6XE"}}));
+  // Australian street types; a flat, a floor or a building after the number.
+  EXPECT_EQ(Found(g, "Send it to 75 Emily Esplanade please"), (Pairs{{"LOCATION", "75 Emily Esplanade"}}));
+  EXPECT_EQ(Found(g, "Via Grasso 535 Piano 8, Sartori"), (Pairs{{"LOCATION", "Via Grasso 535 Piano 8"}}));
+  EXPECT_EQ(Found(g, "Privada Dom\xC3\xADnguez 373 Edif. 376 , Depto. 703, Nueva"),
+            (Pairs{{"LOCATION", "Privada Dom\xC3\xADnguez 373 Edif. 376 , Depto. 703"}}));
   EXPECT_TRUE(Found(g, "Spring 2024 release, Katie 4 votes, Agata 3, Port 443 Drive mapping").empty());
   EXPECT_TRUE(Found(g, "As of September 22, 2015 If you pass").empty()) << "a date";
 }
