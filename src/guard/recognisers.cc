@@ -226,7 +226,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // A house number, up to four words and a street type, and a unit: "742 Evergreen
       // Terrace", "221B Baker Street", "417 Kennedy Isle Apt. 706", "34 Jones cove".
       {"street-address", "LOCATION",
-       R"(\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]+(?:(?:[A-Z][A-Za-z'-]+|[NSEW]\.?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4})"
+       R"(\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]+(?:(?:(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF])+|)"
+       R"([NSEW]\.?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4})"
        R"((?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|)"
        R"(Highway|Hwy|Circle|Cir|Square|Sq|Trail|Crescent|Close|Row|Mews|Grove|Gardens|Walk|Alley|Plaza|Loop|Pike|)"
        R"(Crossing|Ridge|Heights|Isle|Route|Rapids|Ports?|Mountains?|Brooks?|Cliffs?|Springs?|Parks?|Roads|Streets|)"
@@ -258,16 +259,18 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"([ \t]+\d{1,5}[a-zA-Z]?(?:/\d{1,4})?\b)" FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A street type first, its name and a house number: "Via Valentini 63", "Calle
-      // Mayor 12", "Avenida de Loureiro, 46", "Privada Domínguez 373 Edif. 376"; "Okrová
-      // 443, 451 95 Město Touškov" has none.
+      // Mayor 12", "Avenida de Loureiro, 46", "Privada Domínguez 373 Edif. 376", "Jl.
+      // Setiabudhi No. 637"; "Okrová 443, 451 95 Město Touškov" has none.
       {"street-typed", "LOCATION",
        R"(\b(?i:calle|callej\xC3\xB3n|avenida|avinguda|avda\.|av\.|rua|rue|via|viale|vicolo|strada|piazza|piazzale|)"
        R"(corso|contrada|canale|borgo|plaza|carrer|paseo|pasaje|rambla|ronda|camino|carretera|glorieta|alameda|vial|)"
        R"(urbanizaci\xC3\xB3n|ca\xC3\xB1ada|traves[s]?[ae]|largo|pra\xC3\xA7a|ul\.|ulica|aleja|al\.|chemin|all\xC3\xA9e|quai|)"
        R"(boulevard|bd\.|cerrada|privada|perif\xC3\xA9rico|andador|circuito|retorno|prolongaci\xC3\xB3n|stretto|)"
-       R"(incrocio|rotonda)[ \t]+(?:(?i:de|del|la|le|les|des|du|da|do|dos|das|di|della|dei|von|van|der|d'|l')[ \t]*){0,3})"
+       R"(incrocio|rotonda|jalan|jl\.|gang|gg\.|lorong|lr\.)[ \t]+)"
+       R"((?:(?i:de|del|la|le|les|des|du|da|do|dos|das|di|della|dei|von|van|der|d'|l')[ \t]*){0,3})"
        R"((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})"
-       R"((?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,3},?[ \t]+\d{1,5}[a-zA-Z]?\b)"
+       R"((?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,3},?[ \t]+)"
+       R"((?:No\.[ \t]*)?\d{1,5}[a-zA-Z]?\b)"
        // A flat, a floor, a building ("Appartamento 37", "Piano 9", "Edif. 494 , Depto. 836").
        R"((?:[ \t]*,?[ \t]*(?i:appartamento|piano|interno|scala|int\.|piso|puerta|depto\.|dpto\.|interior|edif\.|)"
        R"(apto\.|andar|escalera|esc\.)[ \t]*[A-Za-z0-9-]{1,6}\b){0,2})"
@@ -306,6 +309,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // A US state and its ZIP code: "Springfield, IL 62704".
       {"us-state-zip", "LOCATION",
        R"(\b[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?\b)", 0, 0.85, ValidUsStateZip, nullptr, 0, false},
+      // A US military address: "PSC 2547, Box 5683, APO AA 90411", "Unit 5261 Box 9292, DPO AE 49258".
+      {"us-military-address", "LOCATION",
+       R"(\b(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{1,5},?[ \t]+[ADF]PO[ \t]+A[AEP][ \t]+\d{5}\b)", 0, 0.9,
+       nullptr, nullptr, 0, false, "PO A"},
       // ---- accounts -------------------------------------------------------------------
       // A login made of a person's names ("priya.sharma", "j_doe2") after an account's
       // label or as an @-mention; not a file name or a host ("user config.yaml").
@@ -329,7 +336,8 @@ const std::set<std::string_view>& DigitRecognisers() {
       "phone-context", "phone-bare", "phone-grouped", "phone-digits", "credit-card", "iban", "us-ssn",
       "us-ssn-digits", "date-of-birth", "ipv4", "street-address", "street-compound", "street-typed",
       "street-number-first", "street-worded", "street-by-postcode", "uk-postcode", "au-state-postcode",
-      "us-state-zip", "es-dni", "it-codice-fiscale", "se-personnummer", "fi-hetu", "no-fodselsnummer", "fr-nir",
+      "us-state-zip", "us-military-address", "es-dni", "it-codice-fiscale", "se-personnummer", "fi-hetu",
+      "no-fodselsnummer", "fr-nir",
       "uk-nino", "pl-pesel"};
   return k;
 }

@@ -394,6 +394,10 @@ TEST(GuardTest, StreetAddressesArePlaces) {
   EXPECT_EQ(Found(g, "Avenida de Loureiro, 46"), (Pairs{{"LOCATION", "Avenida de Loureiro, 46"}}));
   EXPECT_EQ(Found(g, "Bergbakken 1, 8463 K\xC3\xA5rehavn"), (Pairs{{"LOCATION", "Bergbakken 1, 8463 K\xC3\xA5rehavn"}}));
   EXPECT_EQ(Found(g, "London NW1 6XE"), (Pairs{{"LOCATION", "NW1 6XE"}}));
+  EXPECT_EQ(Found(g, "Jl. Setiabudhi No. 637, Makassar"), (Pairs{{"LOCATION", "Jl. Setiabudhi No. 637"}}));
+  EXPECT_EQ(Found(g, "ship to 009 M\xC3\xA4" "der Union Suite 948, please"),
+            (Pairs{{"LOCATION", "009 M\xC3\xA4" "der Union Suite 948"}})) << "a name beyond ASCII";
+  EXPECT_EQ(Found(g, "PSC 2547, Box 5683, APO AA 90411"), (Pairs{{"LOCATION", "PSC 2547, Box 5683, APO AA 90411"}}));
   // Australian street types; a flat, a floor or a building after the number.
   EXPECT_EQ(Found(g, "Send it to 75 Emily Esplanade please"), (Pairs{{"LOCATION", "75 Emily Esplanade"}}));
   EXPECT_EQ(Found(g, "Via Grasso 535 Piano 8, Sartori"), (Pairs{{"LOCATION", "Via Grasso 535 Piano 8"}}));
