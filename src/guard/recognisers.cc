@@ -224,8 +224,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // Each may run on into a postcode and a town after a comma ("…, 26914 Tirschenreuth",
       // "…, 451 95 Město Touškov", "…, H-2825 Győr").
       // A house number, up to four words and a street type, and a unit: "742 Evergreen
-      // Terrace", "221B Baker Street", "417 Kennedy Isle Apt. 706", "34 Jones cove".
+      // Terrace", "221B Baker Street", "417 Kennedy Isle Apt. 706", "34 Jones cove"; a unit
+      // may come first ("Apt. 074, 75 Emily Boulevard", "Level 5, 1 Carter Wynd", "56/, 1 …").
       {"street-address", "LOCATION",
+       R"((?:\b(?:Apt|Unit|Level|Flat|Suite|Shop)\.?[ \t]*\d{1,5}[A-Za-z]?,[ \t]+|\b\d{1,5}[ \t]?/,?[ \t]+)?)"
        R"(\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]+(?:(?:(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF])+|)"
        R"([NSEW]\.?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4})"
        R"((?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|)"
@@ -247,7 +249,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"(Esplanade|Wynd|Dell|Tarn|Cul-de-sac|Cruiseway|Promenade|Quays?|Retreat|Vale|Parade|Amble|Brae|Concourse|)"
        R"(Colonnade|Courtyard|Chase|Circuit|Firetrail|Foreshore|Laneway|Lookout|Meander|Nook|Parklands|Piazza|)"
        R"(Plateau|Ridgeway|Riverway|Riviera|Roadway|Siding|Strand|Thoroughfare|Tollway|Walkway|Driveway|Footway|)"
-       R"(Byway|Alleyway|Anchorage|Grange|Glade|Heath)\b\.?)"
+       R"(Byway|Alleyway|Anchorage|Grange|Glade|Heath|Burgs?|Centers|Circles|Crest|Crossroad|Ferry|Fords|Forges|)"
+       R"(Glens|Groves|Islands|Junctions|Lights|Loaf|Parkways|Pines|Skyway|Spurs|Squares|Throughway|Walks|Ville|Mall)\b\.?)"
        R"((?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?[ \t]*#?[A-Za-z0-9-]{1,6}\b)?)" FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A street word built into the name and a house number: "Gutknechtstraße 63",

@@ -398,6 +398,8 @@ TEST(GuardTest, StreetAddressesArePlaces) {
   EXPECT_EQ(Found(g, "ship to 009 M\xC3\xA4" "der Union Suite 948, please"),
             (Pairs{{"LOCATION", "009 M\xC3\xA4" "der Union Suite 948"}})) << "a name beyond ASCII";
   EXPECT_EQ(Found(g, "PSC 2547, Box 5683, APO AA 90411"), (Pairs{{"LOCATION", "PSC 2547, Box 5683, APO AA 90411"}}));
+  EXPECT_EQ(Found(g, "Apt. 074, 75 Emily Boulevard, Reidview"), (Pairs{{"LOCATION", "Apt. 074, 75 Emily Boulevard"}}));
+  EXPECT_EQ(Found(g, "at 5103 Brandi Throughway now"), (Pairs{{"LOCATION", "5103 Brandi Throughway"}}));
   // Australian street types; a flat, a floor or a building after the number.
   EXPECT_EQ(Found(g, "Send it to 75 Emily Esplanade please"), (Pairs{{"LOCATION", "75 Emily Esplanade"}}));
   EXPECT_EQ(Found(g, "Via Grasso 535 Piano 8, Sartori"), (Pairs{{"LOCATION", "Via Grasso 535 Piano 8"}}));
