@@ -250,7 +250,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"(Colonnade|Courtyard|Chase|Circuit|Firetrail|Foreshore|Laneway|Lookout|Meander|Nook|Parklands|Piazza|)"
        R"(Plateau|Ridgeway|Riverway|Riviera|Roadway|Siding|Strand|Thoroughfare|Tollway|Walkway|Driveway|Footway|)"
        R"(Byway|Alleyway|Anchorage|Grange|Glade|Heath|Burgs?|Centers|Circles|Crest|Crossroad|Ferry|Fords|Forges|)"
-       R"(Glens|Groves|Islands|Junctions|Lights|Loaf|Parkways|Pines|Skyway|Spurs|Squares|Throughway|Walks|Ville|Mall)\b\.?)"
+       R"(Glens|Groves|Islands|Junctions|Lights|Loaf|Parkways|Pines|Skyway|Spurs|Squares|Throughway|Walks|Ville|Mall|Circlet|Arcade|Brow)\b\.?)"
        R"((?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?[ \t]*#?[A-Za-z0-9-]{1,6}\b)?)" FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A street word built into the name and a house number: "Gutknechtstraße 63",
@@ -276,7 +276,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?:No\.[ \t]*)?\d{1,5}[a-zA-Z]?\b)"
        // A flat, a floor, a building ("Appartamento 37", "Piano 9", "Edif. 494 , Depto. 836").
        R"((?:[ \t]*,?[ \t]*(?i:appartamento|piano|interno|scala|int\.|piso|puerta|depto\.|dpto\.|interior|edif\.|)"
-       R"(apto\.|andar|escalera|esc\.)[ \t]*[A-Za-z0-9-]{1,6}\b){0,2})"
+       R"(apto\.|andar|escalera|esc\.|apt\.|apt|suite|unit)[ \t]*[A-Za-z0-9-]{1,6}\b){0,2})"
        FL_POSTCODE_TOWN,
        0, 0.85, nullptr, nullptr, 0, false},
       // A house number first and a street type: "46, rue Adrienne Leroy", "2, boulevard

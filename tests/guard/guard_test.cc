@@ -403,6 +403,8 @@ TEST(GuardTest, StreetAddressesArePlaces) {
   // Australian street types; a flat, a floor or a building after the number.
   EXPECT_EQ(Found(g, "Send it to 75 Emily Esplanade please"), (Pairs{{"LOCATION", "75 Emily Esplanade"}}));
   EXPECT_EQ(Found(g, "Via Grasso 535 Piano 8, Sartori"), (Pairs{{"LOCATION", "Via Grasso 535 Piano 8"}}));
+  EXPECT_EQ(Found(g, "Rambla Esther Sanmiguel 19 Apt. 63 , La"),
+            (Pairs{{"LOCATION", "Rambla Esther Sanmiguel 19 Apt. 63"}}));
   EXPECT_EQ(Found(g, "Privada Dom\xC3\xADnguez 373 Edif. 376 , Depto. 703, Nueva"),
             (Pairs{{"LOCATION", "Privada Dom\xC3\xADnguez 373 Edif. 376 , Depto. 703"}}));
   EXPECT_TRUE(Found(g, "Spring 2024 release, Katie 4 votes, Agata 3, Port 443 Drive mapping").empty());
