@@ -110,6 +110,17 @@ constexpr const char* kServiceWords =
     "^centre|department|^dept|^agent|^rep$|^sales|^info|^reach|^contact|^help|^ring|^text|my number|landline|"
     "voicemail";
 
+// Whether the text right after a number calls it a phone: "is my phone", "is my
+// mobile", "is my number", "(mobile)", "(cell)".
+bool SaysPhoneAfter(std::string_view after) {
+  const std::string a = Lower(after);
+  for (const char* lead : {" is my phone", " is my mobile", " is my cell", " is my number", " is my telephone",
+                           " (mobile", " (cell", " (phone", " (tel", " (home)", " (work)"}) {
+    if (a.rfind(lead, 0) == 0) return true;
+  }
+  return false;
+}
+
 // Whether the first word of `after` (the text after a number) is one no street name or
 // unit follows: "Is 22 962 24 63 a way for you" ("a way", "the court" are no street).
 bool FunctionWordFirst(std::string_view after) {
@@ -545,10 +556,16 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
   };
 
   // The checks after the cue: an id's word just before, a veto word in the clause, a
-  // street or a unit after, a version's word before. False: no finding.
+  // street or a unit after, a version's word before. False: no finding. Words right after
+  // the number that call it a phone outweigh an id's word before it ("Customer number 774
+  // 576 864 is my phone number", "Order 1234 5678 (mobile)").
   auto passes = [&](const Recogniser& r, size_t s, size_t e, const std::string& window, bool cue, bool name_before,
                     bool name_cue) {
     const std::string_view value = text.substr(s, e - s);
+    if (r.against != nullptr && std::strcmp(r.type != nullptr ? r.type : "", "PHONE") == 0 &&
+        SaysPhoneAfter(text.substr(e, std::min<size_t>(24, text.size() - e)))) {
+      return true;
+    }
     // An id's name just before drops it, unless a cue is just before too ("Phone #: …",
     // not "Order #: …"), or the id's sentence ended ("Close my account. (0681) 241-586").
     const std::string last16 = window.substr(window.size() > 16 ? window.size() - 16 : 0);

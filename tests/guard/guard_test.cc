@@ -270,6 +270,10 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_TRUE(Found(g, "Total number of records: 1048576").empty()) << "a count";
   EXPECT_EQ(Found(g, "Country: Portugal. Contact: 960 669 074"), (Pairs{{"PHONE", "960 669 074"}}))
       << "\"count\" ends a word";
+  // Words right after the number that call it a phone outweigh an id's word before it.
+  EXPECT_EQ(Found(g, "Customer number 774 576 864 is my phone number"), (Pairs{{"PHONE", "774 576 864"}}));
+  EXPECT_EQ(Found(g, "Ticket 45000806 is my number"), (Pairs{{"PHONE", "45000806"}}));
+  EXPECT_TRUE(Found(g, "Ticket 45000806 is closed").empty());
   // An id's word just before counts only in its own sentence.
   EXPECT_EQ(Found(g, "Close my account. (0681) 241-586"), (Pairs{{"PHONE", "(0681) 241-586"}}));
   EXPECT_EQ(Found(g, "Why can't I top up my account? 2104158683"), (Pairs{{"PHONE", "2104158683"}}));
