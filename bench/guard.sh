@@ -144,7 +144,7 @@ print(f"Throughput, one thread, best of 3, incl. JSON I/O, {size/1e6:.1f} MB of 
       f"{size/1e6/secs:.1f} MB/s with the name tagger, {size/1e6/secs_regex:.1f} MB/s with the recognisers alone")
 PYEOF
 # Phone formats past the Presidio set: Faker's numbers of every locale, generated here.
-$PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner" --dev-shapes "$DATA/pii-presidio-synth/synth_dataset_v2.json"
+$PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner" --dev-shapes "$DATA/pii-presidio-synth/synth_dataset_v2.json" --national
 # Phones in real queries and near ids' words; ids that must stay ids.
 $PY "$ROOT/bench/phone_contexts.py" "$FL" --ner "$WORK/ner.flner" --data "$DATA"
 # Street addresses past the Presidio set: Faker's of every Latin-script locale.

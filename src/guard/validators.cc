@@ -215,7 +215,7 @@ bool ValidIpv6(std::string_view s) {
 bool ValidPhone(std::string_view s) {
   // The number without its extension ("x8787", "ext. 12") and international prefix "00":
   // 7 to 15 digits (E.164 allows 15).
-  const size_t ext = s.find_first_of("xXeE");
+  const size_t ext = s.find_first_of("xXeE#");
   std::string d = Digits(s.substr(0, ext));
   if (d.rfind("00", 0) == 0) d.erase(0, 2);
   return d.size() >= 7 && d.size() <= 15;
@@ -239,6 +239,8 @@ bool ValidInternationalPhone(std::string_view s) {
 
 bool ValidNationalPhone(std::string_view s) {
   const std::string d = Digits(s);
+  // Twelve digits only as a 4-digit area code and an 8-digit number ("0755-12345678").
+  if (d.size() == 12 && DigitGroups(s) == std::vector<size_t>{4, 8}) return true;
   if (d.size() < 9 || d.size() > 11 || d[0] != '0') return false;
   // Not a day.month.year date and a number after it ("05.11.2024 150", "05-11-2024 150"):
   // groups of 1-2, 1-2 and 4 digits, the last a year of 19xx or 20xx.
@@ -274,6 +276,15 @@ bool ValidBracketedPhone(std::string_view s) {
   if (close != std::string_view::npos)
     for (size_t g : DigitGroups(s.substr(close + 1))) groups += g > 0;
   const bool grouped = groups >= 2;
+  // A one-digit area code ("(1) 234-5678", "(2) 2345 6789") only before a local number of
+  // 3-4 and 4 digits, not before a list of years ("(1) 2019 2020").
+  if (close == 2 && s[0] == '(') {
+    const size_t at = s.find_first_of("0123456789", close);
+    if (at == std::string_view::npos) return false;
+    const std::vector<size_t> local = DigitGroups(s.substr(at));
+    auto year = [&](size_t i) { return s.compare(i, 2, "19") == 0 || s.compare(i, 2, "20") == 0; };
+    return local.size() == 2 && local[1] == 4 && (local[0] == 3 || (local[0] == 4 && !(year(at) && year(at + 5))));
+  }
   return (n >= 9 || (n == 8 && grouped)) && n <= 13;
 }
 
@@ -284,6 +295,9 @@ bool ValidGroupedPhone(std::string_view s) {
   // all ("99 668472", "0341 8387176"), the first not a year, not a decimal ("14.318180").
   if (groups.size() == 2 && groups[0] == 5 && groups[1] == 5) return s[0] >= '6';  // "98765 43210"
   if (groups == std::vector<size_t>{5, 2, 3}) return s[0] == '2';                    // "21500 00 806"
+  if (groups == std::vector<size_t>{2, 5, 4}) return s[3] == '9';                    // "11 94550-5117"
+  if (groups == std::vector<size_t>{1, 3, 3, 2, 2}) return s[0] == '8';              // "8 912 081 77 46"
+  if (groups == std::vector<size_t>{1, 4, 4}) return s[0] == '9' && !(year_at(2) && year_at(7));  // "9 7792 2877"
   if (groups.size() == 2 && groups[1] >= 6) {
     if (s.find('.') != std::string_view::npos) return false;
     const size_t digits = groups[0] + groups[1];

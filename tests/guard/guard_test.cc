@@ -385,6 +385,24 @@ TEST(GuardTest, PhonesBesideOtherPersonalData) {
   EXPECT_EQ(Found(g, "My fødselsnummer is 13418263304"), (Pairs{{"NATIONAL_ID", "13418263304"}}));
 }
 
+// National ways of writing a number that no earlier shape covered, found whole without a
+// cue: a one-digit area code in brackets (Budapest, Santiago, Bogota), a trunk prefix and a
+// one-digit area code, an Italian mobile with a slash, a Brazilian mobile, a Russian
+// trunk 8, a Chilean mobile, a Chinese 4-digit area code and 8 digits, a "#" extension.
+TEST(GuardTest, NationalPhoneShapes) {
+  const Guard g = Make();
+  for (const std::string n : {"(1) 521-2813", "(2) 5448 8316", "(1) 781 3949", "06 1 449 8410", "347/1759500",
+                              "11 94550-5117", "8 912 081 77 46", "8-912-699-93-71", "9 7792 2877", "0755-02783700",
+                              "654-942-6442 #238"}) {
+    EXPECT_EQ(Found(g, "I wrote " + n + " on the card."), (Pairs{{"PHONE", n}})) << n;
+  }
+  EXPECT_TRUE(Found(g, "Steps (1) 2019 2020 were merged").empty()) << "years after an enumeration";
+  EXPECT_TRUE(Found(g, "group 9 2019 2020 total").empty()) << "years";
+  EXPECT_TRUE(Found(g, "(1) 12345 678").empty()) << "not a local number's grouping";
+  EXPECT_TRUE(Found(g, "read 4096/1048576 bytes").empty()) << "a fraction";
+  EXPECT_TRUE(Found(g, "read 347/17595 bytes").empty()) << "too short for a mobile number";
+}
+
 // Street addresses are places: a house number and a street type, a street word built
 // into the name, a street type first, a US state and its ZIP code.
 TEST(GuardTest, StreetAddressesArePlaces) {
