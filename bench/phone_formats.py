@@ -143,7 +143,8 @@ def main():
 NO_CUE = ["{} was the number on the form.", "I wrote {} on the card.", "{}", "The list said: {}.", "Bob Smith, {}",
           "Acme Corp ({})", "\"{}\" - that's all he said.", "He gave me {} and left.", "Is {} right?",
           "They texted {} yesterday", "Write to anna@example.org or {}", "Berlin, {}", "{} (home)", "{}, ext. 12",
-          "Note: {}", "Re: {}", "Her new one is {}", "I moved, {} now works."]
+          "Note: {}", "Re: {}", "Her new one is {}", "I moved, {} now works.", "Name:{}", "[{}]",
+          "\u201c{}\u201d", "{} \u2013 go figure", "John\t{}", "{}; thanks"]
 
 
 def dev_shapes(args, cmd, rnd):

@@ -153,13 +153,13 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // code ("MA 02111-1234"), which only a cue makes a number. After a postcode that
       // follows a word ("VT 20744 01759 89834", "खडगपुर 116372 04743 957551").
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z]\.))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
-       R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))(?:\d{2,8}|\d(?=[ ./-]\d{3}))(?:[ ./-]\d{2,6}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z][.:])|(?:(?<=\[)|(?<=\d/))(?!\d+/))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
+       R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))(?:\d{2,8}|\d(?=[ ./-]\d{3}))(?:[ ./-]\d{2,6}){0,3}(?![\w]|/(?![(+\d])|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514".
       {"phone-bracketed", "PHONE",
-       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{1,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w/]|:\d|-\w|\.\d))", 0, 0.55,
+       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{1,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w]|/(?![(+\d])|:\d|-\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "(", kPhoneAgainst},
       // Any grouping of 7-15 digits with a cue, or six in pairs or triples ("Tel. 32 12 34"). An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
@@ -181,7 +181,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // bullet's "* ") or a 5-6 digit number that itself follows one; after a zip code
       // ("WI 50730 070 206 212") it is a phone. An Indian mobile number in two halves
       // ("98765 43210"), a Greek landline's 5-2-3 ("21500 00 806").
-      {"phone-grouped", "PHONE", R"((?<![\w.+/:$#[-])(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|3\d\d/\d{6,7}|\d\d 9\d{4}-\d{4}|8([ -])\d{3}\1\d{3}\1\d\d\1\d\d|9 \d{4} \d{4}|[6-9]\d{4}[ -]\d{5}|2\d{4} \d\d \d{3})(?![\w/%]|:\d|[.,]\w|-\w| \d))", 0,
+      {"phone-grouped", "PHONE", R"((?:(?<![\w.+/:$#[-])|(?<=[A-Za-z]:)|(?:(?<=\[)|(?<=\d/))(?!\d+/))(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|3\d\d/\d{6,7}|\d\d 9\d{4}-\d{4}|8([ -])\d{3}\1\d{3}\1\d\d\1\d\d|9 \d{4} \d{4}|[6-9]\d{4}[ -]\d{5}|2\d{4} \d\d \d{3})(?![\w%]|/(?![(+\d])|:\d|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").

@@ -399,6 +399,15 @@ TEST(GuardTest, NationalPhoneShapes) {
   EXPECT_TRUE(Found(g, "Steps (1) 2019 2020 were merged").empty()) << "years after an enumeration";
   EXPECT_TRUE(Found(g, "group 9 2019 2020 total").empty()) << "years";
   EXPECT_TRUE(Found(g, "(1) 12345 678").empty()) << "not a local number's grouping";
+  // Glued to a label's colon, in square brackets, two numbers split by a slash; not a
+  // log's "[0701/114930:WARNING" nor a list of chip names.
+  EXPECT_EQ(Found(g, "Name:079 2718 1155"), (Pairs{{"PHONE", "079 2718 1155"}}));
+  EXPECT_EQ(Found(g, "John:0371 0264490"), (Pairs{{"PHONE", "0371 0264490"}}));
+  EXPECT_EQ(Found(g, "[027 192 74 06]"), (Pairs{{"PHONE", "027 192 74 06"}}));
+  EXPECT_EQ(Found(g, "Tel: 0490 75 40 81/0494 92 82 32"), (Pairs{{"PHONE", "0490 75 40 81"}, {"PHONE", "0494 92 82 32"}}));
+  EXPECT_EQ(Found(g, "(74) 529-420/(78) 018-375"), (Pairs{{"PHONE", "(74) 529-420"}, {"PHONE", "(78) 018-375"}}));
+  EXPECT_TRUE(Found(g, "Dropbox[24019]: [0701/114930:WARNING:dns_config.cc(306)] failed").empty());
+  EXPECT_TRUE(Found(g, "Intel E7520/7320/7525 detected").empty());
   EXPECT_TRUE(Found(g, "read 4096/1048576 bytes").empty()) << "a fraction";
   EXPECT_TRUE(Found(g, "read 347/17595 bytes").empty()) << "too short for a mobile number";
 }
