@@ -276,6 +276,9 @@ std::string EscapeRegex(const std::string& s) {
 // a version ("Maria Lopez 10.0.19045") nor shaped like a date ("2023 04 05").
 bool NameCueShape(std::string_view v) {
   if (v.find('.') != std::string_view::npos) return false;
+  // Six digits after a name are a house's and a flat's number more often than a phone's
+  // ("Ampliación Tabasco 290 219"): those need a phone's word.
+  if (std::count_if(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) < 7) return false;
   const bool year = v.size() == 10 && (v.substr(0, 2) == "19" || v.substr(0, 2) == "20") &&
                     (v[4] == ' ' || v[4] == '-') && v[7] == v[4];
   return !year;

@@ -14,8 +14,9 @@ namespace fl::guard::internal {
 // "^word" must start a word (the labels of signatures and forms: "T: 358 0594", "Mob. 72
 // 128 827", "Contact: …"); others match anywhere.
 constexpr const char* kPhoneCue =
-    "phone|mobile|tel:|tel.|^tel|call|fax|cell|messages to|answering|reach|whatsapp|sms|^text|registered|"
-    "contact number|number is|my number|dial|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
+    "phone|mobile|tel:|tel.|^tel|^call$|^calls$|^called$|^calling$|^caller|^callback|^fax|^cell|messages to|"
+    "answering|^reach|whatsapp|sms|^text|registered|contact number|number is|my number|^dial$|^dialed|^dialled|"
+    "^dialing|^dialling|^ring|landline|extension|hotline|^contact|^number|^ph:|^ph.|^ph |"
     "^mob|^line:|^telegram|^viber|^signal:|^t:|^m:|^p:|number:|numbers:|the number|^direct|^home:|^work:|"
     "^office:|^desk:|voicemail|^service:|^services:|helpline|enquiries|inquiries|reservations|get hold|in touch|"
     "^pager|^gsm|^natel|^nummer|^t\xc3\xa9l|num\xc3\xa9ro|n\xc3\xbamero";  // Tél, numéro, número
@@ -153,7 +154,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // code ("MA 02111-1234"), which only a cue makes a number. After a postcode that
       // follows a word ("VT 20744 01759 89834", "खडगपुर 116372 04743 957551").
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z][.:])|(?:(?<=\[)|(?<=\d/))(?!\d+/))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z][.:])|(?<=\[)(?!\d+/\d+:)|(?<=\d/)(?!\d+/))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
        R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))(?:\d{2,8}|\d(?=[ ./-]\d{3}))(?:[ ./-]\d{2,6}){0,3}(?![\w]|/(?![(+\d])|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",

@@ -293,6 +293,18 @@ TEST(GuardTest, StructuredTypesWithValidators) {
     EXPECT_EQ(Found(g, cue + " 45000806"), (Pairs{{"PHONE", "45000806"}})) << cue;
   }
   EXPECT_TRUE(Found(g, "Kundennummer 45000806").empty()) << "a customer number";
+  // A cue is a word, not part of one: "Callejón", "breach", "Fairfax", "dialog" cue nothing.
+  for (const std::string cue : {"Call", "called me from", "Fax:", "reach me on", "Cell", "dial"}) {
+    EXPECT_EQ(Found(g, cue + " 45000806"), (Pairs{{"PHONE", "45000806"}})) << cue;
+  }
+  for (const std::string word : {"Ship to Callej\xC3\xB3n", "data breach", "Fairfax", "dialog"}) {
+    EXPECT_TRUE(Found(g, word + " 45000806").empty()) << word;
+  }
+  EXPECT_EQ(Found(g, "Ship to Callej\xC3\xB3n Ir\xC3\xA1n 222 621"), (Pairs{{"LOCATION", "Callej\xC3\xB3n Ir\xC3\xA1n 222"}}))
+      << "a house's and a flat's number";
+  // A name cues a number of seven digits or more, not six.
+  EXPECT_EQ(Found(g, "Regards,\nJohn Smith\n45000806"), (Pairs{{"PERSON", "John Smith"}, {"PHONE", "45000806"}}));
+  EXPECT_EQ(Found(g, "Regards,\nJohn Smith\n290 219"), (Pairs{{"PERSON", "John Smith"}}));
   // Six digits in pairs or triples after a phone's word (Greenland, the Faroe Islands).
   EXPECT_EQ(Found(g, "Phone: 32 12 34"), (Pairs{{"PHONE", "32 12 34"}}));
   EXPECT_EQ(Found(g, "Tel. 321-234"), (Pairs{{"PHONE", "321-234"}}));
