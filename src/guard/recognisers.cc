@@ -269,12 +269,13 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"(\b(?i:calle|callej\xC3\xB3n|avenida|avinguda|avda\.|av\.|rua|rue|via|viale|vicolo|strada|piazza|piazzale|)"
        R"(corso|contrada|canale|borgo|plaza|carrer|paseo|pasaje|rambla|ronda|camino|carretera|glorieta|alameda|vial|)"
        R"(urbanizaci\xC3\xB3n|ca\xC3\xB1ada|traves[s]?[ae]|largo|pra\xC3\xA7a|ul\.|ulica|aleja|al\.|chemin|all\xC3\xA9e|quai|)"
-       R"(boulevard|bd\.|cerrada|privada|perif\xC3\xA9rico|andador|circuito|retorno|prolongaci\xC3\xB3n|stretto|)"
+       R"(boulevard|bd\.|cerrada|privada|calzada|corredor|ampliaci\xC3\xB3n|continuaci\xC3\xB3n|circunvalaci\xC3\xB3n|diagonal|peatonal|eje|perif\xC3\xA9rico|andador|circuito|retorno|prolongaci\xC3\xB3n|stretto|)"
        R"(incrocio|rotonda|jalan|jl\.|gang|gg\.|lorong|lr\.)[ \t]+)"
        R"((?:(?i:de|del|la|le|les|des|du|da|do|dos|das|di|della|dei|von|van|der|d'|l')[ \t]*){0,3})"
        R"((?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30})"
        R"((?:[ \t]+(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF]){1,30}){0,3},?[ \t]+)"
-       R"((?:No\.[ \t]*)?\d{1,5}[a-zA-Z]?\b)"
+       // An interior number after the exterior one, before the comma ("Privada Sanches 807 827,").
+       R"((?:No\.[ \t]*)?\d{1,5}[a-zA-Z]?\b(?:[ \t]\d{1,4}(?=,))?)"
        // A flat, a floor, a building ("Appartamento 37", "Piano 9", "Edif. 494 , Depto. 836").
        R"((?:[ \t]*,?[ \t]*(?i:appartamento|piano|interno|scala|int\.|piso|puerta|depto\.|dpto\.|interior|edif\.|)"
        R"(apto\.|andar|escalera|esc\.|apt\.|apt|suite|unit)[ \t]*[A-Za-z0-9-]{1,6}\b){0,2})"

@@ -452,6 +452,9 @@ TEST(GuardTest, StreetAddressesArePlaces) {
             (Pairs{{"LOCATION", "Privada Dom\xC3\xADnguez 373 Edif. 376 , Depto. 703"}}));
   EXPECT_TRUE(Found(g, "Spring 2024 release, Katie 4 votes, Agata 3, Port 443 Drive mapping").empty());
   EXPECT_TRUE(Found(g, "As of September 22, 2015 If you pass").empty()) << "a date";
+  // Mexican street types, an interior number after the exterior one.
+  EXPECT_EQ(Found(g, "Privada Sanches 807 827, San Mauro"), (Pairs{{"LOCATION", "Privada Sanches 807 827"}}));
+  EXPECT_EQ(Found(g, "Calzada Sur Gamboa 450 545, Nueva Andorra"), (Pairs{{"LOCATION", "Calzada Sur Gamboa 450 545"}}));
 }
 
 // European national identity numbers: found by their check digits, not by shape alone.
