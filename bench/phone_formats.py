@@ -50,6 +50,12 @@ def line_text(text, span):
     return text.encode("utf-8")[span["start"]:span["end"]].decode("utf-8", "replace")
 
 
+def byte_range(text, start, value):
+    """The byte offsets of value, which starts at character `start` of text."""
+    a = len(text[:start].encode("utf-8"))
+    return a, a + len(value.encode("utf-8"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("frontline")
@@ -116,8 +122,7 @@ def main():
             flagged.append((loc, text, phones))
     hit, total = collections.Counter(), collections.Counter()
     for (loc, kind, text, start, phone), line in zip(rows, out):
-        a = len(text[:start].encode("utf-8"))
-        b = a + len(phone.encode("utf-8"))
+        a, b = byte_range(text, start, phone)
         found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
         if not found and args.misses:
             spans = [(s["type"], line_text(text, s)) for s in json.loads(line)["spans"]]
@@ -162,8 +167,7 @@ def dev_shapes(args, cmd, rnd):
                          check=True).stdout.splitlines()
     hit = 0
     for (text, n), line in zip(rows, out):
-        a = len(text[:text.index(n)].encode("utf-8"))
-        b = a + len(n.encode("utf-8"))
+        a, b = byte_range(text, text.index(n), n)
         found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
         hit += found
         if not found and args.misses:
@@ -243,8 +247,7 @@ def national(args, cmd, rnd):
                          check=True).stdout.splitlines()
     hit, total = collections.Counter(), collections.Counter()
     for (cc, fmt, cued, text, n), line in zip(rows, out):
-        a = len(text[:text.index(n)].encode("utf-8"))
-        b = a + len(n.encode("utf-8"))
+        a, b = byte_range(text, text.index(n), n)
         # Whole: every digit of the number inside one phone finding.
         found = any(s["type"] == "PHONE" and s["start"] <= a and s["end"] >= b for s in json.loads(line)["spans"])
         for key in (cued, (fmt, cued)):

@@ -158,7 +158,8 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))(?:\d{2,8}|\d(?=[ ./-]\d{3}))(?:[ ./-]\d{2,6}){0,3}(?![\w]|/(?![(+\d])|:\d|-\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
-      // "(03).5024.2984", "(66)/193-4514".
+      // "(03).5024.2984", "(66)/193-4514"; a one-digit area code and a local number ("(1)
+      // 234-5678").
       {"phone-bracketed", "PHONE",
        R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{1,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w]|/(?![(+\d])|:\d|-\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "(", kPhoneAgainst},
@@ -181,7 +182,10 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // numbers: after a number of 1-4 digits, a masked value ("**** 3515 3479", not a
       // bullet's "* ") or a 5-6 digit number that itself follows one; after a zip code
       // ("WI 50730 070 206 212") it is a phone. An Indian mobile number in two halves
-      // ("98765 43210"), a Greek landline's 5-2-3 ("21500 00 806").
+      // ("98765 43210"), a Greek landline's 5-2-3 ("21500 00 806"), an Italian mobile with a
+      // slash ("347/1759500"), a Brazilian mobile ("11 94550-5117"), a Russian trunk 8 ("8 912
+      // 081 77 46"), a Chilean mobile ("9 7792 2877"). Glued to a label's colon, in square
+      // brackets, after another number and a slash; not a log's "[8086/2410]".
       {"phone-grouped", "PHONE", R"((?:(?<![\w.+/:$#[-])|(?<=[A-Za-z]:)|(?:(?<=\[)|(?<=\d/))(?!\d+/))(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|3\d\d/\d{6,7}|\d\d 9\d{4}-\d{4}|8([ -])\d{3}\1\d{3}\1\d\d\1\d\d|9 \d{4} \d{4}|[6-9]\d{4}[ -]\d{5}|2\d{4} \d\d \d{3})(?![\w%]|/(?![(+\d])|:\d|[.,]\w|-\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},

@@ -130,6 +130,11 @@ std::vector<size_t> DigitGroups(std::string_view s) {
   return groups;
 }
 
+// Whether a year of 19xx or 20xx starts at `at`.
+bool YearAt(std::string_view s, size_t at) {
+  return s.compare(at, 2, "19") == 0 || s.compare(at, 2, "20") == 0;
+}
+
 // How card numbers are written: one run of digits, or groups split by one kind of
 // separator, all of 4 but the last (1-4), or 4-6-5 / 4-6-4 (Amex, Diners). A run such as
 // "50668 0543505646" (a zip code and a phone number) is not one, even when Luhn passes.
@@ -254,7 +259,7 @@ bool ValidNationalPhone(std::string_view s) {
   }
   const size_t year = group[0] + group[1];
   const bool date = group[0] <= 2 && group[1] >= 1 && group[1] <= 2 && group[2] == 4 &&
-                    (d.compare(year, 2, "19") == 0 || d.compare(year, 2, "20") == 0);
+                    YearAt(d, year);
   return !date;
 }
 
@@ -282,27 +287,26 @@ bool ValidBracketedPhone(std::string_view s) {
     const size_t at = s.find_first_of("0123456789", close);
     if (at == std::string_view::npos) return false;
     const std::vector<size_t> local = DigitGroups(s.substr(at));
-    auto year = [&](size_t i) { return s.compare(i, 2, "19") == 0 || s.compare(i, 2, "20") == 0; };
-    return local.size() == 2 && local[1] == 4 && (local[0] == 3 || (local[0] == 4 && !(year(at) && year(at + 5))));
+    const bool years = YearAt(s, at) && YearAt(s, at + 5);
+    return local.size() == 2 && local[1] == 4 && (local[0] == 3 || (local[0] == 4 && !years));
   }
   return (n >= 9 || (n == 8 && grouped)) && n <= 13;
 }
 
 bool ValidGroupedPhone(std::string_view s) {
   const std::vector<size_t> groups = DigitGroups(s);
-  auto year_at = [&](size_t at) { return s.compare(at, 2, "19") == 0 || s.compare(at, 2, "20") == 0; };
   // An area code and the subscriber number in one group: 2-4 digits, then 6-7, 8-11 in
   // all ("99 668472", "0341 8387176"), the first not a year, not a decimal ("14.318180").
   if (groups.size() == 2 && groups[0] == 5 && groups[1] == 5) return s[0] >= '6';  // "98765 43210"
   if (groups == std::vector<size_t>{5, 2, 3}) return s[0] == '2';                    // "21500 00 806"
   if (groups == std::vector<size_t>{2, 5, 4}) return s[3] == '9';                    // "11 94550-5117"
   if (groups == std::vector<size_t>{1, 3, 3, 2, 2}) return s[0] == '8';              // "8 912 081 77 46"
-  if (groups == std::vector<size_t>{1, 4, 4}) return s[0] == '9' && !(year_at(2) && year_at(7));  // "9 7792 2877"
+  if (groups == std::vector<size_t>{1, 4, 4}) return s[0] == '9' && !(YearAt(s, 2) && YearAt(s, 7));  // "9 7792 2877"
   if (groups.size() == 2 && groups[1] >= 6) {
     if (s.find('.') != std::string_view::npos) return false;
     const size_t digits = groups[0] + groups[1];
     return groups[0] >= 2 && groups[0] <= 4 && groups[1] <= 7 && digits <= 11 &&
-           !(groups[0] == 4 && year_at(0));
+           !(groups[0] == 4 && YearAt(s, 0));
   }
   size_t digits = 0;
   for (size_t g : groups) {
@@ -315,9 +319,9 @@ bool ValidGroupedPhone(std::string_view s) {
   // Not a list of 4-digit values ("3552 3534 3375"), nor a date: a year of 19xx / 20xx
   // first or last with two-digit groups beside it, or two years ("2000-2002").
   if (groups.size() >= 3 && std::all_of(groups.begin(), groups.end(), [](size_t g) { return g == 4; })) return false;
-  if (groups.size() == 2 && groups[0] == 4 && groups[1] == 4 && year_at(0) && year_at(5)) return false;
-  if (groups.size() == 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2 && year_at(0)) return false;
-  if (groups.size() == 3 && groups[2] == 4 && groups[0] == 2 && groups[1] == 2 && year_at(s.size() - 4)) return false;
+  if (groups.size() == 2 && groups[0] == 4 && groups[1] == 4 && YearAt(s, 0) && YearAt(s, 5)) return false;
+  if (groups.size() == 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2 && YearAt(s, 0)) return false;
+  if (groups.size() == 3 && groups[2] == 4 && groups[0] == 2 && groups[1] == 2 && YearAt(s, s.size() - 4)) return false;
   return true;
 }
 
