@@ -612,7 +612,8 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
       for (size_t i = e; i < line_end; ++i) {
         const bool number = std::isdigit(static_cast<unsigned char>(text[i])) && text[i - 1] == ' ';
         const bool word_start = text[i] != ' ' && text[i - 1] == ' ';
-        if (number || std::strchr(",;|/(", text[i]) != nullptr || (word_start && ++words > 2)) {
+        const bool dash = text[i] == '-' && text[i - 1] == ' ';  // "0378 3549890 - Ms."
+        if (number || dash || std::strchr(",;|/(", text[i]) != nullptr || (word_start && ++words > 2)) {
           line_end = i;
           break;
         }

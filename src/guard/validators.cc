@@ -268,6 +268,8 @@ bool ValidBarePhone(std::string_view s) {
   // area code starts with 0 or 1) or a national number with its trunk 0. Eleven: a trunk 0
   // and ten digits, or a Chinese mobile number (1, then 3-9).
   if (s.size() == 9) return s[0] == '0' && s[1] != '0';
+  // Not a 32-bit integer's limit, common in logs ("is not 51 or 4294967295").
+  if (s == "4294967295" || s == "4294967296" || s == "2147483647" || s == "2147483648") return false;
   if (s.size() == 10) return s[0] == '0' ? s[1] != '0' : s[0] >= '2';
   if (s.size() != 11) return false;
   return s[0] == '0' ? s[1] != '0' : s[0] == '1' && s[1] >= '3';

@@ -424,6 +424,34 @@ TEST(GuardTest, NationalPhoneShapes) {
   EXPECT_TRUE(Found(g, "read 347/17595 bytes").empty()) << "too short for a mobile number";
 }
 
+// A number glued to a word by a hyphen or a slash, to an initial's or a label's dot, or to
+// the next sentence; the word's own hyphen is no part of it. Not a host name's IP
+// ("calvisitor-10-105-162-124"), a file's suffix ("SPaSM.460-1115") or a path in a URL.
+TEST(GuardTest, PhoneGluedToWords) {
+  const Guard g = Make();
+  EXPECT_EQ(Found(g, "Carla-451 5986"), (Pairs{{"PHONE", "451 5986"}}));
+  EXPECT_EQ(Found(g, "Valida/0489 25 37 29"), (Pairs{{"PHONE", "0489 25 37 29"}}));
+  EXPECT_EQ(Found(g, "0490 39 07 81-Cyprus"), (Pairs{{"PHONE", "0490 39 07 81"}}));
+  EXPECT_EQ(Found(g, "M.358 0594"), (Pairs{{"PHONE", "358 0594"}}));
+  EXPECT_EQ(Found(g, "Tel.699 956 915"), (Pairs{{"PHONE", "699 956 915"}}));
+  EXPECT_EQ(Found(g, "Call 668 5702.Reed will answer"), (Pairs{{"PHONE", "668 5702"}}));
+  EXPECT_EQ(Found(g, "0378 3549890 - Ms. Reed"), (Pairs{{"PHONE", "0378 3549890"}, {"PERSON", "Reed"}})) << "a title, not milliseconds";
+  EXPECT_TRUE(Found(g, "Jul  8 05:56:53 calvisitor-10-105-162-124 WeChat[24144]: test").empty());
+  EXPECT_TRUE(Found(g, "Error loading /bgl/apps/SPaSM.460-1115: invalid").empty());
+  EXPECT_TRUE(Found(g, "at http://joereddington.com/4008/2014/08/04/gmail-for-yes").empty());
+  EXPECT_TRUE(Found(g, "took 0378 3549 ms").empty()) << "a unit right after";
+}
+
+// A second number after "or" is a phone when the first is written in groups; after a
+// log's long run of digits or a small number it is not.
+TEST(GuardTest, PhoneAfterOr) {
+  const Guard g = Make();
+  EXPECT_EQ(Found(g, "0487 98 11 92 or 9498777106"), (Pairs{{"PHONE", "0487 98 11 92"}, {"PHONE", "9498777106"}}));
+  EXPECT_EQ(Found(g, "0378 3549890 or 5403926876"), (Pairs{{"PHONE", "0378 3549890"}, {"PHONE", "5403926876"}}));
+  EXPECT_TRUE(Found(g, "Seq 3226706533 or 3226706534").empty());
+  EXPECT_TRUE(Found(g, "Message code 0 is not 51 or 4294967295").empty());
+}
+
 // Street addresses are places: a house number and a street type, a street word built
 // into the name, a street type first, a US state and its ZIP code.
 TEST(GuardTest, StreetAddressesArePlaces) {
