@@ -432,9 +432,13 @@ TEST(GuardTest, PhoneGluedToWords) {
   EXPECT_EQ(Found(g, "Carla-451 5986"), (Pairs{{"PHONE", "451 5986"}}));
   EXPECT_EQ(Found(g, "Valida/0489 25 37 29"), (Pairs{{"PHONE", "0489 25 37 29"}}));
   EXPECT_EQ(Found(g, "0490 39 07 81-Cyprus"), (Pairs{{"PHONE", "0490 39 07 81"}}));
+  EXPECT_EQ(Found(g, "Červinková-668 5702"), (Pairs{{"PHONE", "668 5702"}})) << "a word ending in UTF-8";
+  EXPECT_EQ(Found(g, "jerković:0487 98 11 92"), (Pairs{{"PHONE", "0487 98 11 92"}}));
+  EXPECT_EQ(Found(g, "(72) 754-186-Zoetermeer"), (Pairs{{"PHONE", "(72) 754-186"}}));
   EXPECT_EQ(Found(g, "M.358 0594"), (Pairs{{"PHONE", "358 0594"}}));
   EXPECT_EQ(Found(g, "Tel.699 956 915"), (Pairs{{"PHONE", "699 956 915"}}));
   EXPECT_EQ(Found(g, "Call 668 5702.Reed will answer"), (Pairs{{"PHONE", "668 5702"}}));
+  EXPECT_EQ(Found(g, "Call 434 14 557.Hülya will answer"), (Pairs{{"PHONE", "434 14 557"}}));
   EXPECT_EQ(Found(g, "0378 3549890 - Ms. Reed"), (Pairs{{"PHONE", "0378 3549890"}, {"PERSON", "Reed"}})) << "a title, not milliseconds";
   EXPECT_TRUE(Found(g, "Jul  8 05:56:53 calvisitor-10-105-162-124 WeChat[24144]: test").empty());
   EXPECT_TRUE(Found(g, "Error loading /bgl/apps/SPaSM.460-1115: invalid").empty());
