@@ -272,6 +272,31 @@ std::string EscapeRegex(const std::string& s) {
   return out;
 }
 
+// Whether a phone glued to the word before it is one. After a hyphen or a slash: written
+// with a space ("Carla-451 5986") or after a capitalised word ("Alexandra-618-226-1460"),
+// not a host's or a path's lower-case part ("calvisitor-10-105-162-124"). After a dot: an
+// initial, a phone's abbreviation ("M.358 0594", "Tel.0490 …") or a capitalised word ending
+// a sentence ("Maria.358 0594"), not a file's name ("SPaSM.460-1115"). True when nothing is
+// glued.
+bool GluedWordAllows(std::string_view text, size_t start, std::string_view value) {
+  if (start < 2 || std::strchr("-/.", text[start - 1]) == nullptr) return true;
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || (c & 0x80); };
+  if (!letter(text[start - 2])) return true;
+  size_t w = start - 1;
+  while (w > 0 && letter(text[w - 1])) --w;
+  const std::string word = Lower(text.substr(w, start - 1 - w));
+  const bool dot = text[start - 1] == '.';
+  if (dot && (word.size() == 1 || word == "tel" || word == "ph" || word == "mob" || word == "fax" || word == "no" ||
+              word == "nr" || word == "t\xc3\xa9l")) {
+    return true;
+  }
+  if (!dot && value.find(' ') != std::string_view::npos) return true;
+  if (!std::isupper(static_cast<unsigned char>(text[w]))) return false;
+  for (size_t i = w + 1; i + 1 < start; ++i)
+    if (std::isupper(static_cast<unsigned char>(text[i]))) return false;
+  return w == 0 || std::strchr(" \t\n(\"'", text[w - 1]) != nullptr;
+}
+
 // A number a name alone may cue: grouped by spaces, hyphens or brackets, not dotted like
 // a version ("Maria Lopez 10.0.19045") nor shaped like a date ("2023 04 05").
 bool NameCueShape(std::string_view v) {
@@ -669,6 +694,7 @@ Status Guard::FindAscii(std::string_view text, std::vector<Span>* spans) const {
         value = value.substr(0, keep);
       }
       if (overlaps_protected(s, e) || rep_->deny.count(Lower(value))) return;
+      if (std::strcmp(type, "PHONE") == 0 && !GluedWordAllows(text, s, value)) return;
       const size_t from = s > kContextBytes ? s - kContextBytes : 0;
       const std::string window = Lower(text.substr(from, s - from));
       // Context words count before the finding (48 bytes) or just after it (24 bytes:

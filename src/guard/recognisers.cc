@@ -10,6 +10,11 @@
 
 namespace fl::guard::internal {
 
+// A number glued to the word before it: by a hyphen, a slash or a dot ("Carla-451 5986",
+// "Maria.358 0594"), or, when not one run of digits (a negative number's "type: -2147483632"),
+// after a label's ":-" ("Mobile:-98765 43210"). guard.cc's GluedWordAllows judges the word.
+#define FL_GLUED_WORD R"((?<=[A-Za-z\x80-\xFF]{2}[-/.]))"
+#define FL_GLUED FL_GLUED_WORD R"(|(?<=:-)|(?<=: -))"
 // The words that make a number a phone number: within 48 bytes before it or 24 after.
 // "^word" must start a word (the labels of signatures and forms: "T: 358 0594", "Mob. 72
 // 128 827", "Contact: …"); others match anywhere.
@@ -144,7 +149,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
        // After "digit space" only with the area code in brackets or a hyphen or dot between
        // groups: "MA 02111 (617) 555-0132" and "NY 69075 012-904-0479" are a zip code and a
        // number, the "111 1111" of "4111 1111 1111" is not the start of one.
-       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.)|(?<=[A-Za-z\x80-\xFF]{2}[-/])(?=[\d().-]{1,6} \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[ \t.-])?\d{3}[ \t.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.)|(?<=[A-Za-z\x80-\xFF]{2}[-/])(?=[\d().-]{1,6} \d))(?:1[ \t.-]?)?\(\d{3}\)[ \t]?)\d{3}[ \t.-]\d{4}(?:[ \t]?(?i:x|ext\.?|#)[ \t]?\d{1,5})?(?![\w]|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0,
+       R"((?:(?:(?<![\w+.-])|(?<=[A-Za-z]\.)|)" FL_GLUED R"()(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:1[ \t.-])?\d{3}[ \t.-]|(?:(?<![\w+.-])|(?<=[A-Za-z]\.)|)" FL_GLUED R"()(?:1[ \t.-]?)?\(\d{3}\)[ \t]?)\d{3}[ \t.-]\d{4}(?:[ \t]?(?i:x|ext\.?|#)[ \t]?\d{1,5})?(?![\w]|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0,
        0.75, ValidPhone, kPhoneCue, 0.2, false},
       {"phone-national", "PHONE", R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|(?=[\d() ]{0,12}\d\)?[.-]\d))0\d{1,4}[ \t/-]\d{3,8}(?:[ \t-]\d{2,6})?(?![\w]|-\w|\.\d))", 0, 0.45,
        ValidPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
@@ -154,14 +159,14 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // code ("MA 02111-1234"), which only a cue makes a number. After a postcode that
       // follows a word ("VT 20744 01759 89834", "खडगपुर 116372 04743 957551").
       {"phone-national-full", "PHONE",
-       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z][.:])|(?<=[A-Za-z\x80-\xFF]{2}[-/])(?=[\d().-]{1,6} \d)|(?<=\[)(?!\d+/\d+:)|(?<=\d/)(?!\d+/))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
-       R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))(?:\d{2,8}|\d(?=[ ./-]\d{3}))(?:[ ./-]\d{2,6}){0,3}(?![\w]|/(?![(+\d])|:\d|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0,
+       R"((?:(?<![\w.+:/\[-])|(?<=[A-Za-z][.:])|)" FL_GLUED R"(|(?<=\[)(?!\d+/\d+:)|(?<=\d/)(?!\d+/))(?!\d{5}-\d{4}(?![\w-]|\.\d| \d))(?:(?<!\d )|(?<=[.:/-]\d )|(?<=[.:/-]\d\d )|(?<=[.:/-]\d{3} )|(?<=[.:/-]\d{4} )|)"
+       R"((?<=[A-Za-z\x80-\xBF,] \d{4} )|(?<=[A-Za-z\x80-\xBF,] \d{5} )|(?<=[A-Za-z\x80-\xBF,] \d{6} )|(?=[\d() ]{0,12}\d\)?[.-]\d))(?:\(0\d{1,4}\)[ -]?|0\d{1,4}(?:-\d{1,2}/|[ ./-]))(?:\d{2,8}|\d(?=[ ./-]\d{3}))(?:[ ./-]\d{2,6}){0,3}(?![\w]|/(?![(+\d]|[A-Z][a-z\xC3-\xC5])|:\d|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0,
        0.55, ValidNationalPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, nullptr, nullptr, kAddressOrUnitAfter},
       // A country or area code in brackets and 9-13 digits in groups: "(351) 960 669 074",
       // "(03).5024.2984", "(66)/193-4514"; a one-digit area code and a local number ("(1)
       // 234-5678").
       {"phone-bracketed", "PHONE",
-       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.))(?:\d{1,3} ?)?\(\d{1,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w]|/(?![(+\d])|:\d|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0, 0.55,
+       R"((?:(?<![\w.+-])|(?<=[A-Za-z]\.)|)" FL_GLUED R"()(?:\d{1,3} ?)?\(\d{1,5}\)[ ./-]?\d{2,10}(?:[ .-]\d{2,8}){0,3}(?![\w]|/(?![(+\d]|[A-Z][a-z\xC3-\xC5])|:\d|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0, 0.55,
        ValidBracketedPhone, kPhoneCue, 0.4, false, "(", kPhoneAgainst},
       // Any grouping of 7-15 digits with a cue, or six in pairs or triples ("Tel. 32 12 34"). An area code in brackets may follow a number
       // ("02111 (617) 555 0132") and carry a trunk or country digit ("8 (912) 345-67-89");
@@ -174,7 +179,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // counter's or an id's name is just before, or another number and "or" ("Seq
       // 3226706533 or 3226706534"), unless that number is in groups ("write to a@b.org or
       // 5403926876" and "0487 98 11 92 or 9498777106" are phones).
-      {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<!\d or )|(?<=\d[ .)-]\d\d or )|(?<=\d[ .)-]\d{3} or )|(?<=\d[ .)-]\d{4} or )|(?<=\d[ .)-]\d{6} or )|(?<=\d[ .)-]\d{7} or ))(?:(?<![\w.+-])|(?<=[A-Za-z]\.))\d{9,11}(?![\w]|-\w|\.\d))", 0, 0.5, ValidBarePhone,
+      {"phone-bare", "PHONE", R"((?<!\d:)(?:(?<!\d or )|(?<=\d[ .)-]\d\d or )|(?<=\d[ .)-]\d{3} or )|(?<=\d[ .)-]\d{4} or )|(?<=\d[ .)-]\d{6} or )|(?<=\d[ .)-]\d{7} or ))(?:(?<![\w.+-])|(?<=[A-Za-z]\.)|)" FL_GLUED_WORD R"()\d{9,11}(?![\w]|-(?![A-Z][a-z\xC3-\xC5])\w|\.\d))", 0, 0.5, ValidBarePhone,
        nullptr, 0, false, nullptr, kFieldAgainst, "^time$", kPhoneStrongCue},
       // Groups of 2-4 digits, 7-12 in all: how people write phone numbers ("451 5986",
       // "78 651 450", "0490 75 40 81", "99-99-99-99", "02/123 4567"), or an area code and
@@ -187,7 +192,7 @@ const std::vector<Recogniser>& BuiltinRecognisers() {
       // slash ("347/1759500"), a Brazilian mobile ("11 94550-5117"), a Russian trunk 8 ("8 912
       // 081 77 46"), a Chilean mobile ("9 7792 2877"). Glued to a label's colon, in square
       // brackets, after another number and a slash; not a log's "[8086/2410]".
-      {"phone-grouped", "PHONE", R"((?:(?<![\w.+/:$#[-])|(?<=[A-Za-z\x80-\xBF]:)|(?<=\b[A-Za-z]\.)|(?<=\b(?i:tel|mob|fax)\.)|(?<=\b(?i:ph)\.)|(?<=[A-Za-z\x80-\xFF]{2}[-/])(?=[\d().-]{1,6} \d)|(?:(?<=\[)|(?<=\d/))(?!\d+/))(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|3\d\d/\d{6,7}|\d\d 9\d{4}-\d{4}|8([ -])\d{3}\1\d{3}\1\d\d\1\d\d|9 \d{4} \d{4}|[6-9]\d{4}[ -]\d{5}|2\d{4} \d\d \d{3})(?![\w%]|/(?![(+\d])|:\d|[.,](?![A-Z][a-z\xC3-\xC5])\w|-(?![A-Z][a-z\xC3-\xC5])\w| \d))", 0,
+      {"phone-grouped", "PHONE", R"((?:(?<![\w.+/:$#[-])|(?<=[A-Za-z\x80-\xBF]:)|(?<=\b[A-Za-z]\.)|(?<=\b(?i:tel|mob|fax)\.)|(?<=\b(?i:ph)\.)|)" FL_GLUED R"(|(?:(?<=\[)|(?<=\d/))(?!\d+/))(?<![\d.],)(?<!(?<![\d.:/-])\d )(?<!(?<![\d.:/-])\d\d )(?<!(?<![\d.:/-])\d{3} )(?<!(?<![\d.:/-])\d{4} )(?<!\*\* )(?<!\d \d{5} )(?<!\d \d{6} )(?:\d{2,4}(?:[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}|[ .-]\d{6,7})|3\d\d/\d{6,7}|\d\d 9\d{4}-\d{4}|8([ -])\d{3}\1\d{3}\1\d\d\1\d\d|9 \d{4} \d{4}|[6-9]\d{4}[ -]\d{5}|2\d{4} \d\d \d{3})(?![\w%]|/(?![(+\d]|[A-Z][a-z\xC3-\xC5])|:\d|[.,](?![A-Z][a-z\xC3-\xC5])\w|-(?![A-Z][a-z\xC3-\xC5])\w| \d))", 0,
        0.5, ValidGroupedPhone, kPhoneCue, 0.4, false, nullptr, kPhoneAgainst, kPhoneVeto, kPhoneStrongCue,
        kAddressOrUnitAfter},
       // One run of 7-12 digits with a cue ("Tel. 45000806", "mobile 13606690743").
