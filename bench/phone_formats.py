@@ -7,7 +7,8 @@ with only punctuation between. Prints recall per frame kind and the locales foun
 often, and how many postal addresses alone had a phone number found in them (house numbers
 and zip codes are not phones). Generated data only: it checks that the recognisers
 generalise past the formats they were written from. With --dev-shapes, also the shapes of
-the Presidio set's dev-half numbers, with fresh digits, in frames without a cue word. With
+the Presidio set's dev-half numbers, with fresh digits, in frames without a cue word and
+glued to a word without a space ("Maria-451 5986", "Maria.358 0594"). With
 --national, also a catalogue of national formats written from numbering plans, not from
 Faker (45 countries), with a cue and without.
 
@@ -150,30 +151,37 @@ NO_CUE = ["{} was the number on the form.", "I wrote {} on the card.", "{}", "Th
           "They texted {} yesterday", "Write to anna@example.org or {}", "Berlin, {}", "{} (home)", "{}, ext. 12",
           "Note: {}", "Re: {}", "Her new one is {}", "I moved, {} now works.", "Name:{}", "[{}]",
           "\u201c{}\u201d", "{} \u2013 go figure", "John\t{}", "{}; thanks"]
+# Glued to a word without a space: a hyphen, a slash, a dot, a label's ":-".
+GLUED = ["Maria-{}", "Maria/{}", "{}-Maria", "{}/Maria", "Maria.{}", "{}.Maria will answer.", "Mobile:-{}",
+         "Ms. Lopez: -{}", "Maria Lopez-{}-Madrid", "{} - Ms. Lopez"]
 
 
 def dev_shapes(args, cmd, rnd):
     records = json.load(open(args.dev_shapes))
     values = sorted({s["entity_value"] for r in records if r["template_id"] % 2 == 0 for s in r["spans"]
                      if s["entity_type"] == "PHONE_NUMBER"})
-    rows = []
-    for v in values:
-        # Keep the country code or trunk prefix; every other digit is drawn afresh.
-        keep = len(re.match(r"^(\+\d{1,2}|00\d|\(?0?\d)", v).group(0))
-        for frame in NO_CUE:
-            n = v[:keep] + re.sub(r"\d", lambda m: str(rnd.randint(0, 9)), v[keep:])
-            rows.append((frame.format(n), n))
-    out = subprocess.run(cmd, input="".join(t + "\n" for t, _ in rows), capture_output=True, text=True,
-                         check=True).stdout.splitlines()
-    hit = 0
-    for (text, n), line in zip(rows, out):
-        a, b = byte_range(text, text.index(n), n)
-        found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
-        hit += found
-        if not found and args.misses:
-            print(f"  missed [dev shape] {n!r} in {text!r}")
-    print(f"Presidio dev-half phone shapes ({len(values)}), fresh digits, {len(NO_CUE)} frames without a cue: "
-          f"recall {hit / len(rows):.3f} of {len(rows)}")
+    # The glued frames draw from a generator of their own: the probes after this one keep
+    # their numbers.
+    for frames, label, draw in ((NO_CUE, "frames without a cue", rnd),
+                                (GLUED, "frames glued to a word", random.Random(args.seed + 1000))):
+        rows = []
+        for v in values:
+            # Keep the country code or trunk prefix; every other digit is drawn afresh.
+            keep = len(re.match(r"^(\+\d{1,2}|00\d|\(?0?\d)", v).group(0))
+            for frame in frames:
+                n = v[:keep] + re.sub(r"\d", lambda m: str(draw.randint(0, 9)), v[keep:])
+                rows.append((frame.format(n), n))
+        out = subprocess.run(cmd, input="".join(t + "\n" for t, _ in rows), capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+        hit = 0
+        for (text, n), line in zip(rows, out):
+            a, b = byte_range(text, text.index(n), n)
+            found = any(s["type"] == "PHONE" and s["start"] < b and a < s["end"] for s in json.loads(line)["spans"])
+            hit += found
+            if not found and args.misses:
+                print(f"  missed [dev shape] {n!r} in {text!r}")
+        print(f"Presidio dev-half phone shapes ({len(values)}), fresh digits, {len(frames)} {label}: "
+              f"recall {hit / len(rows):.3f} of {len(rows)}")
 
 
 # National formats as numbering plans and local custom write them, per country: X is any
