@@ -8,7 +8,7 @@ often, and how many postal addresses alone had a phone number found in them (hou
 and zip codes are not phones). Generated data only: it checks that the recognisers
 generalise past the formats they were written from. With --dev-shapes, also the shapes of
 the Presidio set's dev-half numbers, with fresh digits, in frames without a cue word and
-glued to a word without a space ("Maria-451 5986", "Maria.358 0594"). With
+glued to a word without a space ("Maria-451 5986", "M.358 0594"). With
 --national, also a catalogue of national formats written from numbering plans, not from
 Faker (45 countries), with a cue and without.
 
@@ -152,7 +152,7 @@ NO_CUE = ["{} was the number on the form.", "I wrote {} on the card.", "{}", "Th
           "Note: {}", "Re: {}", "Her new one is {}", "I moved, {} now works.", "Name:{}", "[{}]",
           "\u201c{}\u201d", "{} \u2013 go figure", "John\t{}", "{}; thanks"]
 # Glued to a word without a space: a hyphen, a slash, a dot, a label's ":-".
-GLUED = ["Maria-{}", "Maria/{}", "{}-Maria", "{}/Maria", "Maria.{}", "{}.Maria will answer.", "Mobile:-{}",
+GLUED = ["Maria-{}", "Maria/{}", "{}-Maria", "{}/Maria", "M.{}", "{}.Maria will answer.", "Mobile:-{}",
          "Ms. Lopez: -{}", "Maria Lopez-{}-Madrid", "{} - Ms. Lopez"]
 
 

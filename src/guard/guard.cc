@@ -272,29 +272,22 @@ std::string EscapeRegex(const std::string& s) {
   return out;
 }
 
-// Whether a phone glued to the word before it is one. After a hyphen or a slash: written
-// with a space ("Carla-451 5986") or after a capitalised word ("Alexandra-618-226-1460"),
-// not a host's or a path's lower-case part ("calvisitor-10-105-162-124"). After a dot: an
-// initial, a phone's abbreviation ("M.358 0594", "Tel.0490 …") or a capitalised word ending
-// a sentence ("Maria.358 0594"), not a file's name ("SPaSM.460-1115"). True when nothing is
-// glued.
+// Whether a phone glued to the word before it by a hyphen or a slash is one. The word must
+// stand on its own (after a space, a line's start, a bracket or a quote: not a host's or a
+// path's part, "calvisitor-10-105-162-124"), not be an id's capitals ("INC-0012 3456",
+// "PROJ-1234 5678"), and the number be written with a space or the word be capitalised
+// ("Carla-451 5986", "Alexandra-618-226-1460"). True when nothing is glued.
 bool GluedWordAllows(std::string_view text, size_t start, std::string_view value) {
-  if (start < 2 || std::strchr("-/.", text[start - 1]) == nullptr) return true;
+  if (start < 2 || (text[start - 1] != '-' && text[start - 1] != '/')) return true;
   auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || (c & 0x80); };
   if (!letter(text[start - 2])) return true;
   size_t w = start - 1;
   while (w > 0 && letter(text[w - 1])) --w;
-  const std::string word = Lower(text.substr(w, start - 1 - w));
-  const bool dot = text[start - 1] == '.';
-  if (dot && (word.size() == 1 || word == "tel" || word == "ph" || word == "mob" || word == "fax" || word == "no" ||
-              word == "nr" || word == "t\xc3\xa9l")) {
-    return true;
-  }
-  if (!dot && value.find(' ') != std::string_view::npos) return true;
-  if (!std::isupper(static_cast<unsigned char>(text[w]))) return false;
-  for (size_t i = w + 1; i + 1 < start; ++i)
-    if (std::isupper(static_cast<unsigned char>(text[i]))) return false;
-  return w == 0 || std::strchr(" \t\n(\"'", text[w - 1]) != nullptr;
+  if (w > 0 && std::strchr(" \t\n(\"'", text[w - 1]) == nullptr) return false;
+  const auto capitals = std::count_if(text.begin() + w, text.begin() + start - 1,
+                                      [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  if (capitals > 1) return false;
+  return value.find(' ') != std::string_view::npos || (capitals == 1 && std::isupper(static_cast<unsigned char>(text[w])));
 }
 
 // A number a name alone may cue: grouped by spaces, hyphens or brackets, not dotted like

@@ -10,10 +10,10 @@
 
 namespace fl::guard::internal {
 
-// A number glued to the word before it: by a hyphen, a slash or a dot ("Carla-451 5986",
-// "Maria.358 0594"), or, when not one run of digits (a negative number's "type: -2147483632"),
-// after a label's ":-" ("Mobile:-98765 43210"). guard.cc's GluedWordAllows judges the word.
-#define FL_GLUED_WORD R"((?<=[A-Za-z\x80-\xFF]{2}[-/.]))"
+// A number glued to the word before it by a hyphen or a slash ("Carla-451 5986"), or, when
+// not one run of digits (a negative number's "type: -2147483632"), after a label's ":-"
+// ("Mobile:-98765 43210"). guard.cc's GluedWordAllows judges the word.
+#define FL_GLUED_WORD R"((?<=[A-Za-z\x80-\xFF]{2}[-/]))"
 #define FL_GLUED FL_GLUED_WORD R"(|(?<=:-)|(?<=: -))"
 // The words that make a number a phone number: within 48 bytes before it or 24 after.
 // "^word" must start a word (the labels of signatures and forms: "T: 358 0594", "Mob. 72
