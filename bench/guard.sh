@@ -147,6 +147,8 @@ PYEOF
 $PY "$ROOT/bench/phone_formats.py" "$FL" --ner "$WORK/ner.flner" --dev-shapes "$DATA/pii-presidio-synth/synth_dataset_v2.json" --national
 # Phones in real queries and near ids' words; ids that must stay ids.
 $PY "$ROOT/bench/phone_contexts.py" "$FL" --ner "$WORK/ner.flner" --data "$DATA"
+# Card numbers past the Presidio set: Faker's of every card type.
+$PY "$ROOT/bench/card_formats.py" "$FL"
 # Street addresses past the Presidio set: Faker's of every Latin-script locale.
 $PY "$ROOT/bench/address_formats.py" "$FL" --ner "$WORK/ner.flner"
 # Engine choice: PCRE2 JIT vs interpreter vs a hand-written scanner on the same text.

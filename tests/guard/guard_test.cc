@@ -96,6 +96,8 @@ TEST(GuardTest, StructuredTypesWithValidators) {
   EXPECT_EQ(Found(g, "card 4111 1111 1111 1111 ok"), (Pairs{{"CREDIT_CARD", "4111 1111 1111 1111"}}));
   EXPECT_TRUE(Found(g, "order 4111 1111 1111 1112 ok").empty()) << "fails Luhn";
   EXPECT_EQ(Found(g, "amex 3782 822463 10005 ok"), (Pairs{{"CREDIT_CARD", "3782 822463 10005"}}));
+  EXPECT_EQ(Found(g, "maestro 060489736771 ok"), (Pairs{{"CREDIT_CARD", "060489736771"}})) << "an old Maestro range";
+  EXPECT_TRUE(Found(g, "maestro 060489736772 ok").empty()) << "fails Luhn";
   // A zip code and a phone number pass Luhn together one time in ten; grouped like that,
   // they are not a card.
   EXPECT_EQ(Found(g, "South Ann, DE 50668 0543505646"), (Pairs{{"LOCATION", "DE 50668"}, {"PHONE", "0543505646"}}));
