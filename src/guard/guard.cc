@@ -287,7 +287,8 @@ bool GluedWordAllows(std::string_view text, size_t start, std::string_view value
   const auto capitals = std::count_if(text.begin() + w, text.begin() + start - 1,
                                       [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
   if (capitals > 1) return false;
-  return value.find(' ') != std::string_view::npos || (capitals == 1 && std::isupper(static_cast<unsigned char>(text[w])));
+  const bool capitalised = capitals == 1 && std::isupper(static_cast<unsigned char>(text[w]));
+  return capitalised || value.find(' ') != std::string_view::npos;
 }
 
 // A number a name alone may cue: grouped by spaces, hyphens or brackets, not dotted like
